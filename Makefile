@@ -1,0 +1,50 @@
+# Newsroom: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do command -v $$p >/dev/null 2>&1 && echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: help install messages migrate demo staff run test lint check bench screenshots clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Newsroom needs Python >= 3.12; set PYTHON=/path/to/python3.12+")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) messages ## Create .venv, install the project, compile translations
+
+messages: $(STAMP) ## Compile the gettext catalogues (locale/*.po -> .mo)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+migrate: install ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate ## Load the demo content (idempotent)
+	$(BIN)/python manage.py load_demo
+
+staff: migrate ## Make sure a staff login exists and print it
+	$(BIN)/python manage.py ensure_staff
+
+run: demo staff ## Install, migrate, load the demo content and serve on http://127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the whole test suite
+	DEBUG= $(BIN)/python -m pytest
+
+lint: install ## Ruff, migrations check and the app-dependency contract
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,81 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from media.models import Document, Image, MediaContact
+from media.services import document_process, image_process
+
+
+@admin.register(MediaContact)
+class MediaContactAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organisation", "phone", "email", "is_active"]
+    list_filter = ["is_active", "organisation"]
+    list_select_related = ["person", "organisation"]
+    search_fields = ["name", "person__name", "title", "email", "phone"]
+    autocomplete_fields = ["person", "organisation"]
+
+
+def thumbnail(image: Image, height: int = 48):
+    rendition = image.rendition(480)
+    url = rendition.file.url if rendition else image.file.url
+    return format_html(
+        '<img src="{}" alt="{}" style="max-height:{}px;max-width:{}px">',
+        url,
+        image.alt_text,
+        height,
+        height * 2,
+    )
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "__str__", "credit", "dimensions", "created_at"]
+    list_display_links = ["thumbnail", "__str__"]
+    search_fields = ["title", "caption", "alt_text", "credit"]
+    list_filter = ["credit"]
+    readonly_fields = ["preview", "dimensions", "file_size", "mime_type"]
+    fields = [
+        "file",
+        "preview",
+        "title",
+        "caption",
+        "alt_text",
+        "credit",
+        "usage_terms",
+        "dimensions",
+        "file_size",
+        "mime_type",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            image_process(image=obj)
+
+    @admin.display(description=_("thumbnail"))
+    def thumbnail(self, obj):
+        return thumbnail(obj)
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return thumbnail(obj, height=240) if obj.pk else "–"
+
+    @admin.display(description=_("dimensions"))
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height}" if obj.width else "–"
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "original_name", "file_size", "created_at"]
+    search_fields = ["title", "description", "original_name"]
+    readonly_fields = ["original_name", "file_size"]
+
+    def save_model(self, request, obj, form, change):
+        uploaded = form.cleaned_data.get("file") if "file" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        if uploaded is not None:
+            document_process(document=obj, original_name=getattr(uploaded, "name", ""))

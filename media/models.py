@@ -1,0 +1,211 @@
+import uuid
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from common.models import TimeStampedModel
+from common.slugs import slugify_da
+from media.validators import validate_document_file, validate_image_file
+from organisations.models import Organisation
+from people.models import Person
+
+
+def _random_name(folder: str, filename: str) -> str:
+    # Random stored names: an uploader's file name never becomes a guessable URL.
+    return f"{folder}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+def image_upload_to(instance, filename):
+    return _random_name("images", filename)
+
+
+def rendition_upload_to(instance, filename):
+    return _random_name("renditions", filename)
+
+
+def document_upload_to(instance, filename):
+    return _random_name("documents", filename)
+
+
+class MediaContact(models.Model):
+    """Whom a journalist calls: the "For yderligere oplysninger" block."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="media_contacts",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("Leave empty to use the person's name.")
+    )
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("For example kommunikationskonsulent.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="media_contacts",
+        verbose_name=_("organisation"),
+    )
+    phone = models.CharField(_("direct phone"), max_length=40)
+    email = models.EmailField(_("e-mail"))
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive contacts are kept on old releases only.")
+    )
+
+    class Meta:
+        ordering = ["name", "person__name"]
+        verbose_name = _("media contact")
+        verbose_name_plural = _("media contacts")
+
+    def __str__(self):
+        return f"{self.display_name}, {self.title}"
+
+    def clean(self):
+        if not self.person_id and not self.name:
+            raise ValidationError(_("Give a name or choose a person."))
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (self.person.name if self.person_id else "")
+
+    @property
+    def phone_uri(self) -> str:
+        """tel: link target: digits and a leading + only."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return f"tel:{digits}"
+
+
+class Image(TimeStampedModel):
+    """A press photo in the media library. Its credit stays with it wherever it is shown."""
+
+    file = models.ImageField(
+        _("file"),
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_file],
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    caption = models.TextField(_("caption"), blank=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("What the photo shows, for readers who cannot see it."),
+    )
+    credit = models.CharField(
+        _("photographer credit"),
+        max_length=200,
+        help_text=_("Required: a press photo is never published without its credit."),
+    )
+    usage_terms = models.CharField(
+        _("usage terms"),
+        max_length=300,
+        blank=True,
+        default="Fri til redaktionel brug med kreditering af fotografen.",
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    file_size = models.PositiveBigIntegerField(editable=False, null=True)
+    mime_type = models.CharField(max_length=50, editable=False, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.title or self.alt_text or self.file.name
+
+    def clean(self):
+        if not (self.credit or "").strip():
+            raise ValidationError({"credit": _("A press photo needs a photographer credit.")})
+
+    @property
+    def download_filename(self) -> str:
+        """A file name that carries the credit: "ny-direktoer-foto-camilla-hey.jpg"."""
+        extension = PurePath(self.file.name).suffix.lower() or ".jpg"
+        stem = slugify_da(self.title or self.alt_text)[:60].strip("-") or "pressefoto"
+        return f"{stem}-foto-{slugify_da(self.credit)}{extension}"
+
+    def rendition(self, width: int, image_format: str = "JPEG"):
+        """The smallest stored rendition at least `width` wide, else the largest there is."""
+        candidates = [r for r in self.renditions.all() if r.format == image_format]
+        if not candidates:
+            return None
+        candidates.sort(key=lambda r: r.width)
+        for candidate in candidates:
+            if candidate.width >= width:
+                return candidate
+        return candidates[-1]
+
+    @property
+    def smallest_rendition(self):
+        return self.rendition(0)
+
+    def srcset_webp(self) -> str:
+        return self.srcset("WEBP")
+
+    def srcset(self, image_format: str = "JPEG") -> str:
+        return ", ".join(
+            f"{r.file.url} {r.width}w"
+            for r in sorted(self.renditions.all(), key=lambda r: r.width)
+            if r.format == image_format
+        )
+
+
+class Rendition(models.Model):
+    """A resized copy made by Pillow once and stored: EXIF orientation applied, metadata gone."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=10)
+    file = models.ImageField(upload_to=rendition_upload_to)
+
+    class Meta:
+        ordering = ["image", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(fields=["image", "format", "width"], name="unique_rendition")
+        ]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+
+    def __str__(self):
+        return f"{self.image} {self.width}w {self.format}"
+
+    @property
+    def mime_type(self) -> str:
+        return f"image/{self.format.lower()}"
+
+
+class Document(TimeStampedModel):
+    file = models.FileField(
+        _("file"), upload_to=document_upload_to, validators=[validate_document_file]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    file_size = models.PositiveBigIntegerField(editable=False, null=True)
+    original_name = models.CharField(max_length=255, editable=False, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def download_filename(self) -> str:
+        extension = PurePath(self.file.name).suffix.lower()
+        return f"{slugify_da(self.title)[:80] or 'dokument'}{extension}"

@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from media.admin import thumbnail
+from newsroom.models import (
+    PressRelease,
+    ReleaseContact,
+    ReleaseImage,
+    ReleaseOrganisation,
+    ReleasePerson,
+    Topic,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class OrderedInline(admin.TabularInline):
+    extra = 0
+    fields = ["order"]
+
+
+class ReleaseImageInline(OrderedInline):
+    model = ReleaseImage
+    autocomplete_fields = ["image"]
+    fields = ["image", "order"]
+
+
+class ReleaseContactInline(OrderedInline):
+    model = ReleaseContact
+    autocomplete_fields = ["contact"]
+    fields = ["contact", "order"]
+
+
+class ReleasePersonInline(OrderedInline):
+    model = ReleasePerson
+    autocomplete_fields = ["person"]
+    fields = ["person", "order"]
+
+
+class ReleaseOrganisationInline(OrderedInline):
+    model = ReleaseOrganisation
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "order"]
+
+
+@admin.register(PressRelease)
+class PressReleaseAdmin(admin.ModelAdmin):
+    list_display = ["lead_thumbnail", "title", "status", "publish_at", "byline", "is_public"]
+    list_display_links = ["lead_thumbnail", "title"]
+    list_filter = ["status", "topics", "byline", ("publish_at", admin.DateFieldListFilter)]
+    list_select_related = ["byline"]
+    search_fields = ["title", "lead", "body"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["byline", "topics", "documents"]
+    inlines = [
+        ReleaseImageInline,
+        ReleaseContactInline,
+        ReleasePersonInline,
+        ReleaseOrganisationInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "lead", "body", "byline", "topics", "documents"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, obj):
+        # Unpublished releases open in the staff-only preview instead of a 404.
+        return obj.get_absolute_url() if obj.is_published else obj.get_preview_url()
+
+    @admin.display(description=_("photo"))
+    def lead_thumbnail(self, obj):
+        image = obj.lead_image
+        return thumbnail(image) if image else "–"
+
+    @admin.display(description=_("public now"), boolean=True)
+    def is_public(self, obj):
+        return obj.is_published

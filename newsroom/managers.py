@@ -1,0 +1,56 @@
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+
+
+class PressReleaseQuerySet(models.QuerySet):
+    def published(self):
+        """The only road to public content: released, and its time has come.
+
+        A date check on every query, so a scheduled release goes public in the
+        same second everywhere without a background worker.
+        """
+        return self.filter(
+            status__in=[self.model.Status.SCHEDULED, self.model.Status.PUBLISHED],
+            publish_at__lte=timezone.now(),
+        )
+
+    def for_listing(self):
+        """What a list row shows: byline, topics and the lead photo, in constant queries."""
+        from newsroom.models import ReleaseImage
+
+        return self.select_related("byline").prefetch_related(
+            "topics",
+            Prefetch(
+                "image_links",
+                queryset=ReleaseImage.objects.select_related("image").prefetch_related(
+                    "image__renditions"
+                ),
+            ),
+        )
+
+    def for_page(self):
+        """Everything the release page shows, in a constant number of queries."""
+        from newsroom.models import ReleaseContact, ReleaseOrganisation, ReleasePerson
+        from people.models import Position
+
+        positions = Position.objects.select_related("organisation")
+        return self.for_listing().prefetch_related(
+            "documents",
+            Prefetch(
+                "person_links",
+                queryset=ReleasePerson.objects.select_related("person").prefetch_related(
+                    Prefetch("person__positions", queryset=positions)
+                ),
+            ),
+            Prefetch(
+                "organisation_links",
+                queryset=ReleaseOrganisation.objects.select_related("organisation"),
+            ),
+            Prefetch(
+                "contact_links",
+                queryset=ReleaseContact.objects.select_related(
+                    "contact__person", "contact__organisation"
+                ),
+            ),
+        )

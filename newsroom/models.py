@@ -1,0 +1,287 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from common.fields import RichTextField
+from common.models import TimeStampedModel
+from common.slugs import unique_slug
+from media.models import Document, Image, MediaContact
+from newsroom.managers import PressReleaseQuerySet
+from organisations.models import Organisation
+from people.models import Person
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Topic, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("newsroom:topic-detail", kwargs={"slug": self.slug})
+
+
+class PressRelease(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+
+    # Feeds identify an entry by this, so editing the title or slug never re-announces it.
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=250,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the title when left empty."),
+    )
+    lead = models.TextField(
+        _("lead"), help_text=_("The opening paragraph, shown in lists and feeds.")
+    )
+    body = RichTextField(_("body"))
+    byline = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bylined_releases",
+        verbose_name=_("byline"),
+        help_text=_('Shown as "Af ...".'),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="releases", verbose_name=_("topics")
+    )
+    people = models.ManyToManyField(
+        Person,
+        through="ReleasePerson",
+        blank=True,
+        related_name="releases",
+        verbose_name=_("people"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="ReleaseOrganisation",
+        blank=True,
+        related_name="releases",
+        verbose_name=_("organisations"),
+    )
+    images = models.ManyToManyField(
+        Image,
+        through="ReleaseImage",
+        blank=True,
+        related_name="releases",
+        verbose_name=_("press photos"),
+    )
+    contacts = models.ManyToManyField(
+        MediaContact,
+        through="ReleaseContact",
+        blank=True,
+        related_name="releases",
+        verbose_name=_("media contacts"),
+    )
+    documents = models.ManyToManyField(
+        Document, blank=True, related_name="releases", verbose_name=_("documents")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        help_text=_("Europe/Copenhagen time. A scheduled release goes public at this second."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = PressReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("publish_at").desc(nulls_first=True), "-pk"]
+        get_latest_by = "publish_at"
+        verbose_name = _("press release")
+        verbose_name_plural = _("press releases")
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        now = timezone.now()
+        if self.status == self.Status.SCHEDULED:
+            if not self.publish_at:
+                raise ValidationError(
+                    {"publish_at": _("A scheduled release needs a publish time.")}
+                )
+        if self.status == self.Status.PUBLISHED and not self.publish_at:
+            self.publish_at = now
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(PressRelease, self.title, instance_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and not self.publish_at:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("newsroom:release-detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("newsroom:release-preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        """True if the public may see it now."""
+        return (
+            self.status in {self.Status.SCHEDULED, self.Status.PUBLISHED}
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def release_date(self):
+        """The day the release speaks from, in Copenhagen: its "Om" boxes are as of this day."""
+        moment = self.publish_at or timezone.now()
+        return timezone.localtime(moment).date()
+
+    # The helpers below read prefetched links (see PressReleaseQuerySet.for_page).
+    @cached_property
+    def ordered_images(self) -> list[Image]:
+        return [link.image for link in self.image_links.all()]
+
+    @property
+    def lead_image(self) -> Image | None:
+        images = self.ordered_images
+        return images[0] if images else None
+
+    @cached_property
+    def ordered_contacts(self) -> list[MediaContact]:
+        return [link.contact for link in self.contact_links.all()]
+
+    @cached_property
+    def about_boxes(self) -> list:
+        """People first, then organisations, each in the order the editor chose."""
+        day = self.release_date
+        boxes = [
+            {"kind": "person", "person": link.person, "biography": link.person.biography_on(day)}
+            for link in self.person_links.all()
+        ]
+        boxes += [
+            {"kind": "organisation", "organisation": link.organisation}
+            for link in self.organisation_links.all()
+        ]
+        return boxes
+
+
+class ReleasePerson(models.Model):
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="person_links")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="release_links", verbose_name=_("person")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "person"], name="unique_release_person")
+        ]
+        verbose_name = _("person the release is about")
+        verbose_name_plural = _("people the release is about")
+
+    def __str__(self):
+        return str(self.person)
+
+
+class ReleaseOrganisation(models.Model):
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="organisation_links"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="release_links",
+        verbose_name=_("organisation"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "organisation"], name="unique_release_organisation"
+            )
+        ]
+        verbose_name = _("organisation the release is about")
+        verbose_name_plural = _("organisations the release is about")
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class ReleaseImage(models.Model):
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="image_links")
+    image = models.ForeignKey(
+        Image, on_delete=models.PROTECT, related_name="release_links", verbose_name=_("image")
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("The first photo is the lead photo.")
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "image"], name="unique_release_image")
+        ]
+        verbose_name = _("press photo")
+        verbose_name_plural = _("press photos")
+
+    def __str__(self):
+        return str(self.image)
+
+
+class ReleaseContact(models.Model):
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="contact_links"
+    )
+    contact = models.ForeignKey(
+        MediaContact,
+        on_delete=models.PROTECT,
+        related_name="release_links",
+        verbose_name=_("media contact"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "contact"], name="unique_release_contact")
+        ]
+        verbose_name = _("media contact")
+        verbose_name_plural = _("media contacts")
+
+    def __str__(self):
+        return str(self.contact)

@@ -1,0 +1,45 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from newsroom.models import PressRelease, Topic
+from organisations.models import Organisation
+from people.models import Person
+
+
+class ReleaseSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return PressRelease.objects.published().only("slug", "updated_at", "publish_at")
+
+    def lastmod(self, item):
+        return max(item.updated_at, item.publish_at)
+
+
+class PageSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["newsroom:release-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ObjectSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        return self.model.objects.only("slug")
+
+
+sitemaps = {
+    "pages": PageSitemap,
+    "releases": ReleaseSitemap,
+    "people": ObjectSitemap(Person),
+    "organisations": ObjectSitemap(Organisation),
+    "topics": ObjectSitemap(Topic),
+}

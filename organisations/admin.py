@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["logo_thumbnail", "name", "short_name", "kind", "website"]
+    list_display_links = ["logo_thumbnail", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    fields = ["name", "short_name", "slug", "kind", "website", "logo", "about"]
+
+    @admin.display(description=_("logo"))
+    def logo_thumbnail(self, obj):
+        if not obj.logo:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="" style="max-height:32px;max-width:80px">', obj.logo.url
+        )

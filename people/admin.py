@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Person, Position
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 1
+    autocomplete_fields = ["organisation"]
+    fields = [
+        "title",
+        "organisation",
+        "kind",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "ended_undated",
+        "note",
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone"]
+    list_display_links = ["portrait_thumbnail", "name"]
+    search_fields = ["name", "positions__title", "positions__organisation__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PositionInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "birth_date", "birth_year", "bio"]}),
+        (_("Portrait"), {"fields": ["portrait", "portrait_credit"]}),
+        (_("Contact"), {"fields": ["email", "phone"]}),
+    ]
+
+    @admin.display(description=_("portrait"))
+    def portrait_thumbnail(self, obj):
+        if not obj.portrait:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="" style="max-height:40px;max-width:40px">', obj.portrait.url
+        )

@@ -1,0 +1,77 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image as PillowImage
+
+from media.models import Image
+from tests.factories import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def post_image(client, upload, **fields):
+    data = {
+        "title": "Test",
+        "alt_text": "Alt",
+        "credit": "Fotograf",
+        "caption": "",
+        "usage_terms": "",
+        "file": upload,
+        **fields,
+    }
+    return client.post(reverse("admin:media_image_add"), data)
+
+
+def test_staff_uploads_a_press_photo_and_renditions_are_made(staff_client):
+    response = post_image(
+        staff_client, SimpleUploadedFile("Mit Foto.JPG", jpeg_bytes((2000, 1000)))
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.width == 2000 and image.height == 1000
+    assert image.file_size > 0 and image.mime_type == "image/jpeg"
+    # The uploader's file name never becomes the stored name.
+    assert "Mit" not in image.file.name and image.file.name.endswith(".jpg")
+    assert sorted((r.format, r.width) for r in image.renditions.all()) == [
+        ("JPEG", 480),
+        ("JPEG", 960),
+        ("JPEG", 1600),
+        ("WEBP", 480),
+        ("WEBP", 960),
+        ("WEBP", 1600),
+    ]
+
+
+def test_a_file_that_is_not_an_image_gets_a_clear_form_error(staff_client):
+    upload = SimpleUploadedFile("notes.jpg", b"%PDF-1.4 this is not an image", "image/jpeg")
+    response = post_image(staff_client, upload)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "errorlist" in content
+    assert "ikke et billede" in content  # Django's Danish message, on the file field
+    assert Image.objects.count() == 0
+
+
+def test_a_press_photo_needs_a_credit(staff_client):
+    response = post_image(staff_client, SimpleUploadedFile("a.jpg", jpeg_bytes()), credit="")
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert Image.objects.count() == 0
+
+
+def test_gif_is_refused_with_a_message(staff_client):
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (10, 10)).save(buffer, "GIF")
+    response = post_image(staff_client, SimpleUploadedFile("a.gif", buffer.getvalue()))
+    assert response.status_code == 200
+    assert "GIF" in response.content.decode()
+    assert Image.objects.count() == 0
+
+
+def test_oversized_upload_is_refused_before_decoding(staff_client, settings):
+    settings.MAX_IMAGE_UPLOAD_BYTES = 100
+    response = post_image(staff_client, SimpleUploadedFile("a.jpg", jpeg_bytes((300, 300))))
+    assert response.status_code == 200
+    assert Image.objects.count() == 0
