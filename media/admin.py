@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +28,20 @@ def thumbnail(image: Image, height: int = 48):
     )
 
 
+class ImageForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The media library holds press photos: no photo without its credit.
+        self.fields["credit"].required = True
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     list_display = ["thumbnail", "__str__", "credit", "dimensions", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
     search_fields = ["title", "caption", "alt_text", "credit"]

@@ -100,9 +100,11 @@ class Image(TimeStampedModel):
         max_length=300,
         help_text=_("What the photo shows, for readers who cannot see it."),
     )
+    # Blank only for pictures placed inside a body text; a press photo needs it (ReleaseImage).
     credit = models.CharField(
         _("photographer credit"),
         max_length=200,
+        blank=True,
         help_text=_("Required: a press photo is never published without its credit."),
     )
     usage_terms = models.CharField(
@@ -125,16 +127,13 @@ class Image(TimeStampedModel):
     def __str__(self):
         return self.title or self.alt_text or self.file.name
 
-    def clean(self):
-        if not (self.credit or "").strip():
-            raise ValidationError({"credit": _("A press photo needs a photographer credit.")})
-
     @property
     def download_filename(self) -> str:
         """A file name that carries the credit: "ny-direktoer-foto-camilla-hey.jpg"."""
         extension = PurePath(self.file.name).suffix.lower() or ".jpg"
         stem = slugify_da(self.title or self.alt_text)[:60].strip("-") or "pressefoto"
-        return f"{stem}-foto-{slugify_da(self.credit)}{extension}"
+        credit = slugify_da(self.credit)
+        return f"{stem}-foto-{credit}{extension}" if credit else f"{stem}{extension}"
 
     def rendition(self, width: int, image_format: str = "JPEG"):
         """The smallest stored rendition at least `width` wide, else the largest there is."""

@@ -262,6 +262,12 @@ class ReleaseImage(models.Model):
     def __str__(self):
         return str(self.image)
 
+    def clean(self):
+        if self.image_id and not self.image.credit.strip():
+            raise ValidationError(
+                {"image": _("A press photo cannot be published without a photographer credit.")}
+            )
+
 
 class ReleaseContact(models.Model):
     release = models.ForeignKey(

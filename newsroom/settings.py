@@ -248,6 +248,8 @@ LOGGING = {
 
 # Rich text: CKEditor 5 without General HTML Support, HTML embed or source editing.
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
+# Our own upload view: CKEditor's stores files under the uploader's name, with no size limit.
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor-image-upload"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "webp"]
 CKEDITOR_5_CONFIGS = {
     "default": {

@@ -55,6 +55,7 @@ def test_a_file_that_is_not_an_image_gets_a_clear_form_error(staff_client):
 
 
 def test_a_press_photo_needs_a_credit(staff_client):
+    # The media library form requires it, even though body images may go without.
     response = post_image(staff_client, SimpleUploadedFile("a.jpg", jpeg_bytes()), credit="")
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
@@ -75,3 +76,35 @@ def test_oversized_upload_is_refused_before_decoding(staff_client, settings):
     response = post_image(staff_client, SimpleUploadedFile("a.jpg", jpeg_bytes((300, 300))))
     assert response.status_code == 200
     assert Image.objects.count() == 0
+
+
+def test_editor_upload_goes_into_the_media_library(staff_client):
+    upload = SimpleUploadedFile("Hemmeligt navn.png", png_bytes(), "image/png")
+    response = staff_client.post(reverse("editor-image-upload"), {"upload": upload})
+    assert response.status_code == 200
+    url = response.json()["url"]
+    assert url.startswith("/media/renditions/") and "Hemmeligt" not in url
+    assert Image.objects.get().renditions.count() == 2
+
+
+def test_editor_upload_refuses_non_images_with_a_message(staff_client):
+    upload = SimpleUploadedFile("x.png", b"not an image at all", "image/png")
+    response = staff_client.post(reverse("editor-image-upload"), {"upload": upload})
+    assert response.status_code == 400
+    assert "billede" in response.json()["error"]["message"]
+    assert Image.objects.count() == 0
+
+
+def test_editor_upload_is_for_staff_only(client, django_user_model):
+    upload = SimpleUploadedFile("a.png", png_bytes(), "image/png")
+    assert client.post(reverse("editor-image-upload"), {"upload": upload}).status_code == 403
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
+    upload.seek(0)
+    assert client.post(reverse("editor-image-upload"), {"upload": upload}).status_code == 403
+    assert Image.objects.count() == 0
+
+
+def png_bytes(size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, (0, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,56 @@
+"""Every public page issues the same number of queries with 3 or with 30 of everything."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    ImageFactory,
+    MediaContactFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PositionFactory,
+    PressReleaseFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build(n: int):
+    organisation = OrganisationFactory(name=f"Fælles Organisation {n}")
+    topic = TopicFactory(name=f"Fælles emne {n}")
+    person = PersonFactory(name=f"Fælles Person {n}")
+    for _ in range(n):
+        PositionFactory(person=person, organisation=OrganisationFactory())
+    release = None
+    for _ in range(n):
+        extra = PersonFactory()
+        PositionFactory(person=extra)
+        release = PressReleaseFactory(people=[person, extra], photos=[ImageFactory()])
+        release.topics.add(topic, TopicFactory())
+        release.organisations.add(organisation)
+        release.contacts.add(MediaContactFactory(), MediaContactFactory())
+    return {
+        "index": reverse("newsroom:release-list"),
+        "release": release.get_absolute_url(),
+        "person": person.get_absolute_url(),
+        "organisation": organisation.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+        "rss": reverse("newsroom:feed-rss"),
+        "sitemap": reverse("sitemap"),
+    }
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_query_counts_do_not_grow_with_data(client):
+    small = {name: count_queries(client, url) for name, url in build(3).items()}
+    large = {name: count_queries(client, url) for name, url in build(30).items()}
+    assert small == large
+    assert max(small.values()) <= 12, small
