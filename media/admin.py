@@ -31,7 +31,7 @@ def thumbnail(image: Image, height: int = 48):
 class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
-        fields = "__all__"
+        fields = ["file", "title", "caption", "alt_text", "credit", "usage_terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
