@@ -1,6 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from newsroom import feeds, views
+
+
+class FeedFormatConverter:
+    regex = "rss|atom|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class FeedScopeConverter(FeedFormatConverter):
+    regex = "emner|organisationer|personer"
+
+
+register_converter(FeedFormatConverter, "feed_format")
+register_converter(FeedScopeConverter, "feed_scope")
 
 app_name = "newsroom"
 
@@ -18,5 +36,11 @@ urlpatterns = [
     ),
     path("emner/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("pressefoto/<int:pk>/download/", views.image_download, name="image-download"),
-    path("feeds/rss/", feeds.ReleaseFeed(), name="feed-rss"),
+    path("feeds/", views.FeedsPageView.as_view(), name="feeds"),
+    path("feeds/<feed_format:format_name>/", feeds.feed_view, name="feed"),
+    path(
+        "feeds/<feed_scope:scope>/<slug:slug>/<feed_format:format_name>/",
+        feeds.feed_view,
+        name="scoped-feed",
+    ),
 ]

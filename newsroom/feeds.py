@@ -1,33 +1,109 @@
+"""Feeds of published releases: RSS 2.0, Atom 1.0 and JSON Feed 1.1, for all releases or
+one topic, organisation or person. Built on django.contrib.syndication."""
+
+import hashlib
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Enclosure
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
 from common.urls import absolute_url
-from newsroom.models import PressRelease
+from newsroom.feedformats import AtomWithContent, JsonFeed, RssWithContent
+from newsroom.models import PressRelease, Topic
+from organisations.models import Organisation
+from people.models import Person
 
 FEED_LENGTH = 20
+POLL_SECONDS = 300
+
+FORMATS = {"rss": RssWithContent, "atom": AtomWithContent, "json": JsonFeed}
+# URL word for each scope, the model behind it and the release field that links them.
+SCOPES = {
+    "emner": (Topic, "topics"),
+    "organisationer": (Organisation, "organisations"),
+    "personer": (Person, "people"),
+}
+
+
+def feed_url(format_name: str, obj=None) -> str:
+    if obj is None:
+        return reverse("newsroom:feed", kwargs={"format_name": format_name})
+    scope = next(name for name, (model, _f) in SCOPES.items() if isinstance(obj, model))
+    return reverse(
+        "newsroom:scoped-feed",
+        kwargs={"scope": scope, "slug": obj.slug, "format_name": format_name},
+    )
+
+
+def feed_links(obj=None) -> list[dict]:
+    """The feeds that match a page, for <link rel="alternate"> and the feeds page."""
+    if obj is not None and not isinstance(obj, tuple(model for model, _f in SCOPES.values())):
+        return []
+    types = {
+        "rss": "application/rss+xml",
+        "atom": "application/atom+xml",
+        "json": "application/feed+json",
+    }
+    labels = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+    return [
+        {"url": feed_url(name, obj), "type": types[name], "label": labels[name], "format": name}
+        for name in FORMATS
+    ]
+
+
+def scope_object(scope=None, slug=None):
+    if scope is None:
+        return None
+    model, _field = SCOPES[scope]
+    return get_object_or_404(model, slug=slug)
+
+
+def releases_in_scope(obj):
+    releases = PressRelease.objects.published()
+    if obj is not None:
+        _model, field = next(v for v in SCOPES.values() if isinstance(obj, v[0]))
+        releases = releases.filter(**{field: obj})
+    return releases
 
 
 class ReleaseFeed(Feed):
-    """The newest published releases, full text, lead photo as enclosure."""
+    """The newest published releases in full, with the lead photo as enclosure."""
 
-    feed_type = Rss201rev2Feed
-    description = _("The newest press releases, full text.")
     language = settings.LANGUAGE_CODE
+    item_guid_is_permalink = False
 
-    def title(self):
-        return f"{settings.SITE_NAME}: {_('press releases')}"
+    def __init__(self, format_name: str):
+        self.format_name = format_name
+        self.feed_type = FORMATS[format_name]
 
-    def link(self):
-        return absolute_url(reverse("newsroom:release-list"))
+    def get_object(self, request, scope=None, slug=None, **kwargs):
+        return scope_object(scope, slug)
 
-    def feed_url(self):
-        return absolute_url(reverse("newsroom:feed-rss"))
+    def title(self, obj):
+        if obj is None:
+            return f"{settings.SITE_NAME}: {_('press releases')}"
+        return f"{settings.SITE_NAME}: {obj}"
 
-    def items(self):
-        return PressRelease.objects.published().for_page()[:FEED_LENGTH]
+    def description(self, obj):
+        if obj is None:
+            return _("The newest press releases, full text.")
+        return _("The newest press releases about %(name)s, full text.") % {"name": obj}
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url() if obj else reverse("newsroom:release-list"))
+
+    def feed_url(self, obj):
+        return absolute_url(feed_url(self.format_name, obj))
+
+    def items(self, obj):
+        return releases_in_scope(obj).for_page()[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title
@@ -35,33 +111,70 @@ class ReleaseFeed(Feed):
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
 
-    description_template = "feeds/release_description.html"
+    def item_description(self, item):
+        return item.lead
 
     def item_guid(self, item):
+        # Never the URL: a changed title or slug must not look like a new release.
         return f"urn:uuid:{item.guid}"
-
-    item_guid_is_permalink = False
 
     def item_author_name(self, item):
         return item.byline.display_name if item.byline else settings.SITE_NAME
 
+    # Dates carry the Europe/Copenhagen offset, as the newsroom shows them.
     def item_pubdate(self, item):
-        return item.publish_at
+        return timezone.localtime(item.publish_at)
 
     def item_updateddate(self, item):
-        return max(item.publish_at, item.updated_at)
+        return timezone.localtime(max(item.publish_at, item.updated_at))
 
     def item_categories(self, item):
         return [topic.name for topic in item.topics.all()]
 
     def item_enclosures(self, item):
         image = item.lead_image
-        if not image:
+        if not image or not image.file_size:
             return []
-        return [
-            Enclosure(
-                absolute_url(image.file.url),
-                str(image.file_size or 0),
-                image.mime_type or "image/jpeg",
-            )
-        ]
+        return [Enclosure(absolute_url(image.file.url), str(image.file_size), image.mime_type)]
+
+    def item_extra_kwargs(self, item):
+        image = item.lead_image
+        return {
+            "content_html": render_to_string(
+                "feeds/release_content.html", {"release": item, "SITE_URL": settings.SITE_URL}
+            ),
+            "image_url": absolute_url(image.file.url) if image else "",
+            "language": settings.LANGUAGE_CODE,
+        }
+
+
+def _feed_state(request, format_name, scope=None, slug=None):
+    """What the feed's validators are made of: one small query, shared by ETag and date."""
+    if not hasattr(request, "_feed_rows"):
+        obj = scope_object(scope, slug)
+        request._feed_rows = list(
+            releases_in_scope(obj)
+            .order_by("-publish_at", "-pk")
+            .values_list("pk", "updated_at", "publish_at")[:FEED_LENGTH]
+        )
+    return request._feed_rows
+
+
+def _etag(request, format_name, scope=None, slug=None):
+    rows = _feed_state(request, format_name, scope, slug)
+    fingerprint = repr((format_name, settings.SITE_URL, rows)).encode()
+    return hashlib.sha256(fingerprint).hexdigest()[:32]
+
+
+def _last_modified(request, format_name, scope=None, slug=None):
+    rows = _feed_state(request, format_name, scope, slug)
+    return max((max(updated, published) for _pk, updated, published in rows), default=None)
+
+
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def feed_view(request, format_name, scope=None, slug=None):
+    response = ReleaseFeed(format_name)(request, scope=scope, slug=slug)
+    # Readers may poll every few minutes, but never past the next scheduled publication.
+    max_age = min(POLL_SECONDS, PressRelease.objects.seconds_until_next_publication())
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response

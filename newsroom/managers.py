@@ -1,3 +1,5 @@
+import math
+
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -14,6 +16,22 @@ class PressReleaseQuerySet(models.QuerySet):
             status__in=[self.model.Status.SCHEDULED, self.model.Status.PUBLISHED],
             publish_at__lte=timezone.now(),
         )
+
+    def seconds_until_next_publication(self, *, default: int = 24 * 3600) -> int:
+        """How long what the public sees now stays true: until the next scheduled release."""
+        now = timezone.now()
+        next_at = (
+            self.filter(
+                status__in=[self.model.Status.SCHEDULED, self.model.Status.PUBLISHED],
+                publish_at__gt=now,
+            )
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        if next_at is None:
+            return default
+        return min(default, max(0, math.ceil((next_at - now).total_seconds())))
 
     def for_listing(self):
         """What a list row shows: byline, topics and the lead photo, in constant queries."""

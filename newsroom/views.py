@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from media.models import Image
+from newsroom.feeds import feed_links
 from newsroom.models import PressRelease, Topic
 from organisations.models import Organisation
 from people.models import Person, Position
@@ -126,3 +127,27 @@ def image_download(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class FeedsPageView(TemplateView):
+    """Every feed URL, for journalists to copy into their readers."""
+
+    template_name = "newsroom/feeds.html"
+
+    def get_context_data(self, **kwargs):
+        def scoped(objects):
+            return [{"object": obj, "feeds": feed_links(obj)} for obj in objects]
+
+        return super().get_context_data(
+            site_feeds=feed_links(),
+            topic_feeds=scoped(Topic.objects.all()),
+            organisation_feeds=scoped(
+                Organisation.objects.filter(
+                    releases__in=PressRelease.objects.published()
+                ).distinct()
+            ),
+            person_feeds=scoped(
+                Person.objects.filter(releases__in=PressRelease.objects.published()).distinct()
+            ),
+            **kwargs,
+        )

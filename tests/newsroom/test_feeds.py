@@ -1,46 +1,204 @@
+"""Feeds as a feed reader and the W3C validator see them."""
+
+import email.utils
+import json
+import re
+import xml.etree.ElementTree as ET
+
 import feedparser
 import pytest
 from django.urls import reverse
 
 from newsroom.models import PressRelease
+from organisations.models import Organisation
+from people.models import Person
 
 pytestmark = pytest.mark.django_db
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
-def test_rss_feed_parses_and_carries_the_seed_release(client, seed_release):
-    response = client.get(reverse("newsroom:feed-rss"))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/rss+xml")
+
+def feed_urls(seed_release):
+    topic = seed_release.topics.order_by("name").first()
+    los = Organisation.objects.get(short_name="LOS")
+    mads = Person.objects.get(name="Mads Roke Clausen")
+    urls = []
+    for format_name in ("rss", "atom", "json"):
+        urls.append(reverse("newsroom:feed", args=[format_name]))
+        for scope, obj in (("emner", topic), ("organisationer", los), ("personer", mads)):
+            urls.append(reverse("newsroom:scoped-feed", args=[scope, obj.slug, format_name]))
+    return urls
+
+
+def test_every_feed_parses_without_errors_and_carries_the_seed(client, seed_release):
+    for url in feed_urls(seed_release):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if url.endswith("/json/"):  # feedparser reads XML feeds only
+            [entry] = json.loads(response.content)["items"]
+            entry["link"] = entry["url"]
+        else:
+            feed = feedparser.parse(response.content)
+            assert not feed.bozo, (url, feed.get("bozo_exception"))
+            [entry] = feed.entries
+        assert entry["title"] == "Ny direktør med fokus på samskabelse", url
+        assert entry["link"] == "http://testserver" + seed_release.get_absolute_url(), url
+        assert entry["id"] == f"urn:uuid:{seed_release.guid}", url
+
+
+def test_rss_entry_has_full_text_summary_enclosure_and_categories(client, seed_release):
+    response = client.get(reverse("newsroom:feed", args=["rss"]))
+    assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
     feed = feedparser.parse(response.content)
-    assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "rss20"
     assert feed.feed.description
+    assert feed.feed.language == "da"
     [entry] = feed.entries
-    assert entry.title == "Ny direktør med fokus på samskabelse"
-    assert entry.link == "http://testserver" + seed_release.get_absolute_url()
-    assert entry.id == f"urn:uuid:{seed_release.guid}"
-    # Full text with absolute image links.
-    assert "Vi skal simpelthen stå ved det" in entry.description
-    assert 'src="/' not in entry.description
+    assert entry.summary.startswith("I dag sætter 52-årige Mads Roke Clausen")
+    content = entry.content[0].value
+    assert "Vi skal simpelthen stå ved det" in content
+    assert "Poul-Louis Larsen" in content and "+45 92 82 38 87" in content
+    assert 'src="/' not in content and 'href="/' not in content
     [enclosure] = entry.enclosures
+    photo = seed_release.images.get()
     assert enclosure.type == "image/jpeg"
-    assert enclosure.href.startswith("http://testserver/media/images/")
-    assert int(enclosure.length) == seed_release.images.get().file.size
-    assert entry.published_parsed[:3] == (2021, 5, 3)
+    assert enclosure.href == "http://testserver" + photo.file.url
+    assert int(enclosure.length) == photo.file.size
+    assert entry.author == "LOS – Landsorganisationen for sociale tilbud"
     assert {tag.term for tag in entry.tags} == {"Samskabelse", "Ledelse", "Socialområdet"}
 
 
+def test_rss_dates_are_rfc822_with_copenhagen_offset(client, seed_release):
+    root = ET.fromstring(client.get(reverse("newsroom:feed", args=["rss"])).content)
+    pub_date = root.find("channel/item/pubDate").text
+    parsed = email.utils.parsedate_to_datetime(pub_date)
+    assert parsed.utcoffset().total_seconds() == 2 * 3600  # CEST on 3 May 2021
+    assert (parsed.year, parsed.month, parsed.day, parsed.hour) == (2021, 5, 3, 9)
+    self_link = root.find(f"channel/{ATOM}link")
+    assert self_link.get("rel") == "self"
+    assert self_link.get("href") == "http://testserver" + reverse("newsroom:feed", args=["rss"])
+    for element in root.iter():
+        for attribute in ("href", "url"):
+            value = element.get(attribute)
+            if value:
+                assert value.startswith("http"), value
+    assert root.find("channel/link").text.startswith("http://testserver/")
+
+
+def test_atom_feed_follows_rfc_4287(client, seed_release):
+    url = reverse("newsroom:feed", args=["atom"])
+    response = client.get(url)
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    root = ET.fromstring(response.content)
+    assert RFC3339.match(root.find(f"{ATOM}updated").text)
+    self_links = [link for link in root.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert [link.get("href") for link in self_links] == ["http://testserver" + url]
+    entries = root.findall(f"{ATOM}entry")
+    ids = [entry.find(f"{ATOM}id").text for entry in entries]
+    assert len(ids) == len(set(ids)) == 1
+    entry = entries[0]
+    assert RFC3339.match(entry.find(f"{ATOM}updated").text)
+    assert entry.find(f"{ATOM}published").text.startswith("2021-05-03T09:00:00+02:00")
+    assert entry.find(f"{ATOM}content").get("type") == "html"
+    assert entry.find(f"{ATOM}summary").text.startswith("I dag sætter")
+    assert entry.find(f"{ATOM}author/{ATOM}name").text
+
+
+def test_json_feed_follows_version_1_1(client, seed_release):
+    url = reverse("newsroom:feed", args=["json"])
+    response = client.get(url)
+    assert response["Content-Type"] == "application/feed+json; charset=utf-8"
+    feed = json.loads(response.content)
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] and feed["home_page_url"].startswith("http://testserver/")
+    assert feed["feed_url"] == "http://testserver" + url
+    assert feed["language"] == "da"
+    [item] = feed["items"]
+    assert set(item) >= {"id", "url", "title", "content_html", "summary", "date_published"}
+    assert isinstance(item["id"], str) and item["id"] == f"urn:uuid:{seed_release.guid}"
+    assert RFC3339.match(item["date_published"]) and RFC3339.match(item["date_modified"])
+    assert item["authors"] == [{"name": "LOS – Landsorganisationen for sociale tilbud"}]
+    assert item["image"].startswith("http://testserver/media/")
+    [attachment] = item["attachments"]
+    assert attachment["mime_type"] == "image/jpeg" and attachment["size_in_bytes"] > 0
+    assert "Vi skal simpelthen" in item["content_html"]
+
+
 def test_guid_stays_when_title_and_slug_change(client, seed_release):
+    before = feedparser.parse(client.get(reverse("newsroom:feed", args=["atom"])).content)
     seed_release.title = "Ny titel"
     seed_release.slug = "ny-titel"
     seed_release.save()
-    feed = feedparser.parse(client.get(reverse("newsroom:feed-rss")).content)
-    assert feed.entries[0].id == f"urn:uuid:{seed_release.guid}"
-    assert PressRelease.objects.get().guid == seed_release.guid
+    for format_name in ("rss", "atom"):
+        feed = feedparser.parse(client.get(reverse("newsroom:feed", args=[format_name])).content)
+        assert feed.entries[0].id == before.entries[0].id == f"urn:uuid:{seed_release.guid}"
+        assert feed.entries[0].title == "Ny titel"
 
 
-def test_every_page_announces_the_feed(client, seed_release):
-    for url in ["/", seed_release.get_absolute_url()]:
-        html = client.get(url).content.decode()
-        assert '<link rel="alternate" type="application/rss+xml"' in html
-        assert reverse("newsroom:feed-rss") in html
+def test_conditional_get_answers_304_with_an_empty_body(client, seed_release):
+    url = reverse("newsroom:feed", args=["rss"])
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    assert "max-age=" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert by_date.status_code == 304 and by_date.content == b""
+    seed_release.title = "Rettet titel"
+    seed_release.save()
+    changed = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200 and "Rettet titel" in changed.content.decode()
+
+
+def test_cache_lifetime_never_passes_the_next_scheduled_release(client, seed_release):
+    import datetime
+
+    from django.utils import timezone
+
+    PressRelease.objects.create(
+        title="Snart",
+        lead="x",
+        body="<p>x</p>",
+        status=PressRelease.Status.SCHEDULED,
+        publish_at=timezone.now() + datetime.timedelta(seconds=42),
+    )
+    response = client.get(reverse("newsroom:feed", args=["rss"]))
+    max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
+    assert 0 <= max_age <= 42
+
+
+def test_unknown_scope_object_is_404(client, seed_release):
+    assert client.get("/feeds/emner/findes-ikke/rss/").status_code == 404
+
+
+def alternate_links(html):
+    return set(re.findall(r'<link rel="alternate" type="([^"]+)"[^>]*href="([^"]+)"', html))
+
+
+def test_every_page_type_announces_its_feeds(client, seed_release):
+    site_feeds = {
+        ("application/rss+xml", "/feeds/rss/"),
+        ("application/atom+xml", "/feeds/atom/"),
+        ("application/feed+json", "/feeds/json/"),
+    }
+    topic = seed_release.topics.order_by("name").first()
+    los = Organisation.objects.get(short_name="LOS")
+    mads = Person.objects.get(name="Mads Roke Clausen")
+    assert alternate_links(client.get("/").content.decode()) == site_feeds
+    assert alternate_links(client.get(reverse("newsroom:feeds")).content.decode()) == site_feeds
+    for scope, obj in (("emner", topic), ("organisationer", los), ("personer", mads)):
+        links = alternate_links(client.get(obj.get_absolute_url()).content.decode())
+        assert links >= site_feeds
+        assert ("application/atom+xml", f"/feeds/{scope}/{obj.slug}/atom/") in links
+    release_links = alternate_links(client.get(seed_release.get_absolute_url()).content.decode())
+    assert ("application/rss+xml", f"/feeds/emner/{topic.slug}/rss/") in release_links
+
+
+def test_feeds_page_lists_every_feed_with_a_copy_button(client, seed_release):
+    html = client.get(reverse("newsroom:feeds")).content.decode()
+    assert "http://testserver/feeds/rss/" in html
+    assert "http://testserver/feeds/personer/mads-roke-clausen/json/" in html
+    assert "http://testserver/feeds/organisationer/los/atom/" in html
+    assert 'class="copy-button"' in html
+    assert "feedlæser" in html or "feed reader" in html

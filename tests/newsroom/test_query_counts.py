@@ -38,7 +38,7 @@ def build(n: int):
         "person": person.get_absolute_url(),
         "organisation": organisation.get_absolute_url(),
         "topic": topic.get_absolute_url(),
-        "rss": reverse("newsroom:feed-rss"),
+        "rss": reverse("newsroom:feed", args=["rss"]),
         "sitemap": reverse("sitemap"),
     }
 

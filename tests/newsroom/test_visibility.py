@@ -32,7 +32,7 @@ def public_pages(releases):
         reverse("newsroom:release-list"),
         releases["person"].get_absolute_url(),
         releases["organisation"].get_absolute_url(),
-        reverse("newsroom:feed-rss"),
+        reverse("newsroom:feed", args=["rss"]),
         reverse("sitemap"),
     ]
 
@@ -54,7 +54,7 @@ def test_unpublished_release_urls_answer_404(client, releases):
 
 
 def test_feed_leaves_out_unpublished_releases(client, releases):
-    feed = feedparser.parse(client.get(reverse("newsroom:feed-rss")).content)
+    feed = feedparser.parse(client.get(reverse("newsroom:feed", args=["rss"])).content)
     titles = [entry.title for entry in feed.entries]
     assert titles == ["Offentlig nyhed"]
 
@@ -65,7 +65,7 @@ def test_scheduled_release_goes_public_when_its_time_comes(client, releases, tim
     time_machine.move_to(scheduled.publish_at)
     assert client.get(scheduled.get_absolute_url()).status_code == 200
     assert "Planlagt-markør" in client.get(reverse("newsroom:release-list")).content.decode()
-    feed = feedparser.parse(client.get(reverse("newsroom:feed-rss")).content)
+    feed = feedparser.parse(client.get(reverse("newsroom:feed", args=["rss"])).content)
     assert "Planlagt-markør" in [entry.title for entry in feed.entries]
 
 

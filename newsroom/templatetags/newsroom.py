@@ -1,0 +1,11 @@
+from django import template
+
+from newsroom.feeds import feed_links as _feed_links
+
+register = template.Library()
+
+
+@register.simple_tag
+def feed_links(obj=None):
+    """The feeds matching a page: all releases, or one topic's, organisation's or person's."""
+    return _feed_links(obj)
