@@ -1,4 +1,7 @@
+import csv
+
 from django.contrib import admin
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from media.admin import thumbnail
@@ -8,6 +11,7 @@ from newsroom.models import (
     ReleaseImage,
     ReleaseOrganisation,
     ReleasePerson,
+    Subscription,
     Topic,
 )
 
@@ -89,3 +93,40 @@ class PressReleaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("public now"), boolean=True)
     def is_public(self, obj):
         return obj.is_published
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Subscribers are personal data: staff can see, export and delete them."""
+
+    list_display = ["email", "all_releases", "is_confirmed", "created_at", "confirmed_at"]
+    list_filter = ["all_releases", ("confirmed_at", admin.EmptyFieldListFilter), "topics"]
+    search_fields = ["email"]
+    filter_horizontal = ["topics", "organisations"]
+    readonly_fields = ["created_at", "confirmed_at"]
+    actions = ["export_csv"]
+
+    @admin.display(description=_("confirmed"), boolean=True)
+    def is_confirmed(self, obj):
+        return obj.confirmed_at is not None
+
+    @admin.action(description=_("Export selected subscribers as CSV"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["email", "all_releases", "topics", "organisations", "created", "confirmed"]
+        )
+        for subscription in queryset.prefetch_related("topics", "organisations"):
+            writer.writerow(
+                [
+                    subscription.email,
+                    subscription.all_releases,
+                    "; ".join(topic.name for topic in subscription.topics.all()),
+                    "; ".join(str(org) for org in subscription.organisations.all()),
+                    subscription.created_at.isoformat(),
+                    subscription.confirmed_at.isoformat() if subscription.confirmed_at else "",
+                ]
+            )
+        return response

@@ -37,6 +37,22 @@ urlpatterns = [
     path("emner/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("pressefoto/<int:pk>/download/", views.image_download, name="image-download"),
     path("feeds/", views.FeedsPageView.as_view(), name="feeds"),
+    path("abonnement/", views.SubscribeView.as_view(), name="subscribe"),
+    path(
+        "abonnement/bekraeft/<str:token>/",
+        views.ConfirmSubscriptionView.as_view(),
+        name="subscription-confirm",
+    ),
+    path(
+        "abonnement/skift/<str:token>/",
+        views.ManageSubscriptionView.as_view(),
+        name="subscription-manage",
+    ),
+    path(
+        "abonnement/afmeld/<str:token>/",
+        views.UnsubscribeView.as_view(),
+        name="subscription-unsubscribe",
+    ),
     path("feeds/<feed_format:format_name>/", feeds.feed_view, name="feed"),
     path(
         "feeds/<feed_scope:scope>/<slug:slug>/<feed_format:format_name>/",

@@ -117,6 +117,8 @@ class PressRelease(TimeStampedModel):
         related_name="+",
         editable=False,
     )
+    # Set by the alert worker once this release's e-mail alerts are queued.
+    alerts_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PressReleaseQuerySet.as_manager()
 
@@ -291,3 +293,73 @@ class ReleaseContact(models.Model):
 
     def __str__(self):
         return str(self.contact)
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def matching(self, release: PressRelease):
+        """Confirmed subscribers who asked for this release: all, or one of its topics or
+        organisations (those it is about, and its byline)."""
+        organisation_ids = [link.organisation_id for link in release.organisation_links.all()]
+        if release.byline_id:
+            organisation_ids.append(release.byline_id)
+        return (
+            self.confirmed()
+            .filter(
+                models.Q(all_releases=True)
+                | models.Q(topics__in=release.topics.all())
+                | models.Q(organisations__in=organisation_ids)
+            )
+            .distinct()
+        )
+
+
+class Subscription(models.Model):
+    """A journalist's e-mail alert. Personal data: only the address and the choices are kept."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    all_releases = models.BooleanField(_("all press releases"), default=True)
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="subscriptions", verbose_name=_("topics")
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="subscriptions", verbose_name=_("organisations")
+    )
+    language = models.CharField(_("language"), max_length=10, default="da")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("e-mail subscription")
+        verbose_name_plural = _("e-mail subscriptions")
+
+    def __str__(self):
+        return self.email
+
+
+class AlertDelivery(models.Model):
+    """One alert to one subscriber about one release: the unique row makes sending exactly-once."""
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="alerts")
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="alerts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "subscription"], name="one_alert_per_release_and_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["sent_at"])]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self):
+        return f"{self.release} → {self.subscription}"

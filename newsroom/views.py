@@ -1,16 +1,21 @@
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from media.models import Image
+from newsroom import alerts
 from newsroom.feeds import feed_links
-from newsroom.models import PressRelease, Topic
+from newsroom.forms import SubscribeForm, SubscriptionChoicesForm
+from newsroom.models import PressRelease, Subscription, Topic
 from organisations.models import Organisation
 from people.models import Person, Position
 
@@ -151,3 +156,98 @@ class FeedsPageView(TemplateView):
             ),
             **kwargs,
         )
+
+
+class SubscribeView(FormView):
+    """Sign up for e-mail alerts; nothing is sent until the address confirms (double opt-in)."""
+
+    template_name = "alerts/subscribe.html"
+    form_class = SubscribeForm
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        existing = Subscription.objects.filter(email__iexact=email).first()
+        if existing and existing.confirmed_at:
+            alerts.send_manage_link(subscription=existing)
+        else:
+            subscription = existing or Subscription(email=email)
+            subscription.all_releases = form.cleaned_data["all_releases"]
+            subscription.language = get_language() or "da"
+            subscription.save()
+            subscription.topics.set(form.cleaned_data["topics"])
+            subscription.organisations.set(form.cleaned_data["organisations"])
+            alerts.send_confirmation(subscription=subscription)
+        # The same answer whether or not the address was known: it reveals nothing.
+        return render(self.request, "alerts/check_inbox.html", {"email": email})
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmSubscriptionView(TemplateView):
+    """GET shows a button, POST confirms: link scanners cannot subscribe anyone."""
+
+    template_name = "alerts/confirm.html"
+
+    def dispatch(self, request, *args, token, **kwargs):
+        self.subscription = alerts.subscription_from_confirm_token(token)
+        if self.subscription is None:
+            return render(request, "alerts/link_invalid.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.subscription.confirmed_at:
+            self.subscription.confirmed_at = timezone.now()
+            self.subscription.save(update_fields=["confirmed_at"])
+        return redirect(alerts.manage_url(self.subscription) + "?confirmed=1")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ManageSubscriptionView(FormView):
+    """Change or end a subscription from the link in any alert, without logging in."""
+
+    template_name = "alerts/manage.html"
+    form_class = SubscriptionChoicesForm
+
+    def dispatch(self, request, *args, token, **kwargs):
+        self.token = token
+        self.subscription = alerts.subscription_from_manage_token(token)
+        if self.subscription is None:
+            return render(request, "alerts/link_invalid.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.subscription}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, _("Your choices are saved."))
+        return redirect(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            subscription=self.subscription,
+            token=self.token,
+            just_confirmed="confirmed" in self.request.GET,
+            **kwargs,
+        )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class UnsubscribeView(TemplateView):
+    """RFC 8058 one-click: a POST to this URL ends the subscription at once.
+
+    CSRF-exempt on purpose: mail clients post here without a session. The signed token in
+    the URL is the authority. GET only shows a button, so link scanners change nothing.
+    """
+
+    template_name = "alerts/unsubscribe.html"
+
+    def dispatch(self, request, *args, token, **kwargs):
+        self.subscription = alerts.subscription_from_manage_token(token)
+        if self.subscription is None and request.method != "POST":
+            return render(request, "alerts/link_invalid.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.subscription is not None:
+            self.subscription.delete()
+        return render(request, "alerts/unsubscribed.html")

@@ -1,0 +1,181 @@
+"""E-mail alerts: double opt-in tokens, queueing when a release becomes public, sending once.
+
+Run by `manage.py send_alerts --loop` (started by `make run`). On PostgreSQL any number of
+workers may run at once: rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, and each
+alert is sent and marked inside one transaction, so a crash leaves it pending, not lost.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from common.urls import absolute_url
+from newsroom.models import AlertDelivery, PressRelease, Subscription
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "newsroom.alerts.confirm"
+MANAGE_SALT = "newsroom.alerts.manage"
+CONFIRM_MAX_AGE = datetime.timedelta(days=3)
+# Releases older than this when first seen (imports, back-dated archive) alert nobody.
+ALERT_MAX_AGE = datetime.timedelta(days=2)
+
+
+# Tokens carry the subscription's id, signed; never the address.
+def confirm_token(subscription: Subscription) -> str:
+    return signing.dumps(subscription.pk, salt=CONFIRM_SALT, compress=True)
+
+
+def manage_token(subscription: Subscription) -> str:
+    return signing.dumps(subscription.pk, salt=MANAGE_SALT, compress=True)
+
+
+def subscription_from_confirm_token(token: str) -> Subscription | None:
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Subscription.objects.filter(pk=pk).first()
+
+
+def subscription_from_manage_token(token: str) -> Subscription | None:
+    try:
+        pk = signing.loads(token, salt=MANAGE_SALT)
+    except signing.BadSignature:
+        return None
+    return Subscription.objects.filter(pk=pk).first()
+
+
+def manage_url(subscription: Subscription) -> str:
+    return absolute_url(reverse("newsroom:subscription-manage", args=[manage_token(subscription)]))
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    return absolute_url(
+        reverse("newsroom:subscription-unsubscribe", args=[manage_token(subscription)])
+    )
+
+
+def send_confirmation(*, subscription: Subscription) -> None:
+    context = {
+        "confirm_url": absolute_url(
+            reverse("newsroom:subscription-confirm", args=[confirm_token(subscription)])
+        ),
+        "SITE_NAME": settings.SITE_NAME,
+        "valid_days": CONFIRM_MAX_AGE.days,
+    }
+    with translation.override(subscription.language):
+        message = EmailMultiAlternatives(
+            subject=render_to_string("alerts/confirm_subject.txt", context).strip(),
+            body=render_to_string("alerts/confirm.txt", context),
+            to=[subscription.email],
+        )
+    message.send()
+
+
+def send_manage_link(*, subscription: Subscription) -> None:
+    """For an address that is already subscribed: a link to change it, nothing revealed."""
+    context = {"manage_url": manage_url(subscription), "SITE_NAME": settings.SITE_NAME}
+    with translation.override(subscription.language):
+        EmailMultiAlternatives(
+            subject=render_to_string("alerts/manage_subject.txt", context).strip(),
+            body=render_to_string("alerts/manage.txt", context),
+            to=[subscription.email],
+        ).send()
+
+
+def queue_alerts(*, now: datetime.datetime | None = None) -> int:
+    """Queue one alert per matching subscriber for every release that has become public."""
+    now = now or timezone.now()
+    queued = 0
+    pending_ids = list(
+        PressRelease.objects.published()
+        .filter(alerts_queued_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    for release_id in pending_ids:
+        with transaction.atomic():
+            release = (
+                PressRelease.objects.select_for_update(skip_locked=True)
+                .filter(pk=release_id, alerts_queued_at__isnull=True)
+                .first()
+            )
+            if release is None:  # another worker has it
+                continue
+            if release.publish_at >= now - ALERT_MAX_AGE:
+                subscribers = Subscription.objects.matching(release).filter(confirmed_at__lte=now)
+                created = AlertDelivery.objects.bulk_create(
+                    [AlertDelivery(release=release, subscription=s) for s in subscribers],
+                    ignore_conflicts=True,
+                )
+                queued += len(created)
+            # update(), not save(): the release's own "updated" time must not move.
+            PressRelease.objects.filter(pk=release.pk).update(alerts_queued_at=now)
+    return queued
+
+
+def send_pending_alerts(*, limit: int = 500) -> int:
+    """Send queued alerts, one row per transaction. Returns how many this worker sent."""
+    sent = 0
+    releases: dict[int, PressRelease] = {}
+    while sent < limit:
+        with transaction.atomic():
+            delivery = (
+                AlertDelivery.objects.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True, release__in=PressRelease.objects.published())
+                .order_by("pk")
+                .first()
+            )
+            if delivery is None:
+                break
+            if delivery.release_id not in releases:
+                releases[delivery.release_id] = PressRelease.objects.for_page().get(
+                    pk=delivery.release_id
+                )
+            build_alert(
+                release=releases[delivery.release_id],
+                subscription=delivery.subscription,
+                delivery=delivery,
+            ).send()
+            delivery.sent_at = timezone.now()
+            delivery.save(update_fields=["sent_at"])
+            sent += 1
+    return sent
+
+
+def build_alert(*, release: PressRelease, subscription: Subscription, delivery=None):
+    unsubscribe = unsubscribe_url(subscription)
+    context = {
+        "release": release,
+        "release_url": absolute_url(release.get_absolute_url()),
+        "manage_url": manage_url(subscription),
+        "unsubscribe_url": unsubscribe,
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+    }
+    with translation.override(subscription.language):
+        message = EmailMultiAlternatives(
+            subject=release.title,
+            body=render_to_string("alerts/release.txt", context),
+            to=[subscription.email],
+            headers={
+                # RFC 8058 one-click unsubscribe.
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "List-Id": f"{settings.SITE_NAME} <alerts.newsroom>",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        message.attach_alternative(render_to_string("alerts/release.html", context), "text/html")
+    return message
+
+
+def run_once() -> tuple[int, int]:
+    return queue_alerts(), send_pending_alerts()

@@ -1,0 +1,118 @@
+"""Alerts through a real SMTP server, and two workers at once on PostgreSQL."""
+
+import socket
+import threading
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from newsroom import alerts
+from newsroom.models import AlertDelivery, Subscription
+from tests.factories import PressReleaseFactory
+
+
+class CollectingHandler:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    handler = CollectingHandler()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+@pytest.mark.django_db
+def test_alert_is_delivered_through_a_real_smtp_server(smtp_server, settings):
+    controller, handler = smtp_server
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    Subscription.objects.create(email="redaktion@example.org", confirmed_at=timezone.now())
+    PressReleaseFactory(title="Via SMTP")
+    queued, sent = alerts.run_once()
+    assert (queued, sent) == (1, 1)
+    [envelope] = handler.messages
+    assert envelope.rcpt_tos == ["redaktion@example.org"]
+    message = message_from_bytes(envelope.content, policy=default_policy)
+    assert message["Subject"] == "Via SMTP"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.get_body(("plain",)).get_content().startswith("Via SMTP")
+    assert "Via SMTP" in message.get_body(("html",)).get_content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_alert_once(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking with SKIP LOCKED needs PostgreSQL (run with DATABASE_URL)")
+    settings.MAILERS = {"default": {"BACKEND": "tests.mail_backends.SlowLocmemBackend"}}
+    for number in range(30):
+        Subscription.objects.create(
+            email=f"journalist{number}@example.org", confirmed_at=timezone.now()
+        )
+    PressReleaseFactory(title="Samtidig")
+    assert alerts.queue_alerts() == 30
+    mail.outbox = []
+    counts = []
+
+    def worker():
+        try:
+            counts.append(alerts.send_pending_alerts())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    recipients = [message.to[0] for message in mail.outbox]
+    assert len(recipients) == len(set(recipients)) == 30
+    assert sum(counts) == 30
+    assert all(count > 0 for count in counts), counts  # both really worked
+    assert not AlertDelivery.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_worker_that_crashed_mid_batch_resumes_without_duplicates(settings, monkeypatch):
+    for number in range(3):
+        Subscription.objects.create(email=f"j{number}@example.org", confirmed_at=timezone.now())
+    PressReleaseFactory(title="Nedbrud")
+    alerts.queue_alerts()
+    real_build = alerts.build_alert
+    calls = {"n": 0}
+
+    def crash_on_second(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConnectionError("SMTP went away")
+        return real_build(**kwargs)
+
+    monkeypatch.setattr(alerts, "build_alert", crash_on_second)
+    with pytest.raises(ConnectionError):
+        alerts.send_pending_alerts()
+    assert len(mail.outbox) == 1
+    monkeypatch.setattr(alerts, "build_alert", real_build)
+    assert alerts.send_pending_alerts() == 2
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == ["j0@example.org", "j1@example.org", "j2@example.org"]

@@ -1,0 +1,205 @@
+"""E-mail alerts: double opt-in, exactly one alert per release, one-click unsubscribe."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom import alerts
+from newsroom.models import AlertDelivery, Subscription
+from tests.factories import PressReleaseFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message, name):
+    pattern = {
+        "confirm": r"http://testserver/abonnement/bekraeft/[^/\s]+/",
+        "manage": r"http://testserver/abonnement/skift/[^/\s]+/",
+        "unsubscribe": r"http://testserver/abonnement/afmeld/[^/\s]+/",
+    }[name]
+    return re.search(pattern, message.body).group(0).removeprefix("http://testserver")
+
+
+def subscribe(client, email="journalist@example.org", **choices):
+    data = {"email": email, "all_releases": "True", **choices}
+    return client.post(reverse("newsroom:subscribe"), data)
+
+
+def confirmed_subscription(client, email="journalist@example.org", **choices):
+    subscribe(client, email, **choices)
+    confirm_path = link_in(mail.outbox[-1], "confirm")
+    client.post(confirm_path)
+    mail.outbox.clear()
+    return Subscription.objects.get(email=email)
+
+
+def test_double_opt_in(client):
+    response = subscribe(client)
+    assert response.status_code == 200
+    assert "journalist@example.org" in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["journalist@example.org"]
+    subscription = Subscription.objects.get()
+    assert subscription.confirmed_at is None
+    confirm_path = link_in(message, "confirm")
+    # The token names no address.
+    assert "journalist" not in confirm_path and "example" not in confirm_path
+    # Opening the link (as a link scanner would) confirms nothing.
+    assert client.get(confirm_path).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.confirmed_at is None
+    response = client.post(confirm_path, follow=True)
+    assert response.status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.confirmed_at is not None
+
+
+def test_unconfirmed_subscribers_get_no_alerts(client):
+    subscribe(client)
+    mail.outbox.clear()
+    PressReleaseFactory()
+    alerts.run_once()
+    assert mail.outbox == []
+
+
+def test_confirmation_link_expires(client, time_machine):
+    subscribe(client)
+    confirm_path = link_in(mail.outbox[0], "confirm")
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=4))
+    response = client.post(confirm_path)
+    assert response.status_code == 404
+    assert Subscription.objects.get().confirmed_at is None
+
+
+def test_a_tampered_token_reveals_nothing(client):
+    assert client.get("/abonnement/skift/not-a-token/").status_code == 404
+    assert client.get("/abonnement/bekraeft/not-a-token/").status_code == 404
+
+
+def test_subscribing_a_known_address_sends_a_manage_link_and_says_the_same(client):
+    confirmed_subscription(client)
+    response = subscribe(client)
+    assert "Tjek din indbakke" in response.content.decode() or "inbox" in response.content.decode()
+    [message] = mail.outbox
+    assert "/abonnement/skift/" in message.body
+    assert Subscription.objects.count() == 1
+
+
+def test_choosing_nothing_gets_a_clear_error(client):
+    response = client.post(
+        reverse("newsroom:subscribe"), {"email": "a@example.org", "all_releases": "False"}
+    )
+    assert response.status_code == 200
+    assert "Vælg mindst ét emne eller én organisation" in response.content.decode()
+    assert Subscription.objects.count() == 0
+
+
+def test_a_published_release_alerts_each_matching_subscriber_once(client, seed_release):
+    Subscription.objects.all().delete()
+    AlertDelivery.objects.all().delete()
+    topic = TopicFactory(name="Kultur")
+    everything = confirmed_subscription(client, "alt@example.org")
+    culture = confirmed_subscription(
+        client, "kultur@example.org", all_releases="False", topics=[topic.pk]
+    )
+    confirmed_subscription(
+        client, "andet@example.org", all_releases="False", topics=[TopicFactory(name="Sport").pk]
+    )
+    release = PressReleaseFactory(title="Kulturnyhed")
+    release.topics.add(topic)
+    alerts.run_once()
+    alerts.run_once()  # a second run sends nothing again
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([culture.email, everything.email])
+    message = next(m for m in mail.outbox if m.to == [everything.email])
+    assert message.subject == "Kulturnyhed"
+    assert "http://testserver" + release.get_absolute_url() in message.body
+    html = message.alternatives[0].content
+    assert "Kulturnyhed" in html and "En kort indledning." in html
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith(
+        "<http://testserver/abonnement/afmeld/"
+    )
+    assert "/abonnement/afmeld/" in message.body  # and a visible link
+
+
+def test_alert_carries_lead_photo_and_media_contact(client, seed_release):
+    from newsroom.models import PressRelease
+
+    confirmed_subscription(client)
+    PressRelease.objects.filter(pk=seed_release.pk).update(
+        alerts_queued_at=None, publish_at=timezone.now()
+    )
+    alerts.run_once()
+    [message] = mail.outbox
+    assert "Poul-Louis Larsen" in message.body and "+45 92 82 38 87" in message.body
+    html = message.alternatives[0].content
+    assert 'src="http://testserver/media/renditions/' in html
+    assert "Camilla Hey" in html
+
+
+def test_scheduled_release_is_alerted_at_its_time_and_only_once(client, time_machine):
+    confirmed_subscription(client)
+    release = PressReleaseFactory(scheduled=True, title="Planlagt")
+    alerts.run_once()
+    assert mail.outbox == []
+    time_machine.move_to(release.publish_at + datetime.timedelta(seconds=1))
+    alerts.run_once()
+    alerts.run_once()
+    assert [m.subject for m in mail.outbox] == ["Planlagt"]
+
+
+def test_old_releases_found_later_alert_nobody(client, seed_release):
+    confirmed_subscription(client)
+    from newsroom.models import PressRelease
+
+    PressRelease.objects.update(alerts_queued_at=None)
+    alerts.run_once()
+    assert mail.outbox == []
+    assert PressRelease.objects.get().alerts_queued_at is not None
+
+
+def test_one_click_unsubscribe_by_post_without_a_session(client):
+    subscription = confirmed_subscription(client)
+    PressReleaseFactory()
+    alerts.run_once()
+    unsubscribe_path = link_in(mail.outbox[0], "unsubscribe")
+    from django.test import Client
+
+    mail_client = Client(enforce_csrf_checks=True)
+    # GET only asks.
+    assert mail_client.get(unsubscribe_path).status_code == 200
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+    response = mail_client.post(unsubscribe_path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
+
+
+def test_manage_page_changes_choices_without_login(client):
+    subscription = confirmed_subscription(client)
+    topic = TopicFactory(name="Økonomi")
+    PressReleaseFactory()
+    alerts.run_once()
+    manage_path = link_in(mail.outbox[0], "manage")
+    page = client.get(manage_path)
+    assert page.status_code == 200 and subscription.email in page.content.decode()
+    client.post(manage_path, {"all_releases": "False", "topics": [topic.pk]})
+    subscription.refresh_from_db()
+    assert not subscription.all_releases
+    assert list(subscription.topics.all()) == [topic]
+
+
+def test_staff_export_subscribers_as_csv(staff_client):
+    Subscription.objects.create(email="x@example.org", confirmed_at=timezone.now())
+    response = staff_client.post(
+        reverse("admin:newsroom_subscription_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": list(Subscription.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert "x@example.org" in response.content.decode()
