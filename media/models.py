@@ -21,6 +21,10 @@ def image_upload_to(instance, filename):
     return _random_name("images", filename)
 
 
+def master_upload_to(instance, filename):
+    return _random_name("photos", filename)
+
+
 def rendition_upload_to(instance, filename):
     return _random_name("renditions", filename)
 
@@ -113,6 +117,9 @@ class Image(TimeStampedModel):
         blank=True,
         default="Fri til redaktionel brug med kreditering af fotografen.",
     )
+    # The public original: full size, upright, re-encoded by Pillow with the credit in its
+    # EXIF and nothing else (no GPS). The upload itself is never linked publicly.
+    master = models.ImageField(upload_to=master_upload_to, editable=False, blank=True)
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     file_size = models.PositiveBigIntegerField(editable=False, null=True)
@@ -128,9 +135,14 @@ class Image(TimeStampedModel):
         return self.title or self.alt_text or self.file.name
 
     @property
+    def public_url(self) -> str:
+        """The full-size public file (see `master`)."""
+        return self.master.url if self.master else ""
+
+    @property
     def download_filename(self) -> str:
         """A file name that carries the credit: "ny-direktoer-foto-camilla-hey.jpg"."""
-        extension = PurePath(self.file.name).suffix.lower() or ".jpg"
+        extension = PurePath(self.master.name or self.file.name).suffix.lower() or ".jpg"
         stem = slugify_da(self.title or self.alt_text)[:60].strip("-") or "pressefoto"
         credit = slugify_da(self.credit)
         return f"{stem}-foto-{credit}{extension}" if credit else f"{stem}{extension}"
@@ -149,6 +161,10 @@ class Image(TimeStampedModel):
     @property
     def smallest_rendition(self):
         return self.rendition(0)
+
+    @property
+    def largest_rendition(self):
+        return self.rendition(10**6)
 
     def srcset_webp(self) -> str:
         return self.srcset("WEBP")

@@ -1,33 +1,71 @@
 """Work on uploaded media: renditions and stored facts about the file."""
 
 import io
+import unicodedata
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image as PillowImage
 from PIL import ImageOps
 
+from common.slugs import DANISH_TRANSLITERATION
 from media.models import Document, Image, Rendition
-from media.validators import ALLOWED_IMAGE_FORMATS
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FORMATS = ("JPEG", "WEBP")
+EXIF_ARTIST = 0x013B
+EXIF_COPYRIGHT = 0x8298
+EXIF_IMAGE_DESCRIPTION = 0x010E
+
+
+def _exif_ascii(text: str) -> str:
+    # EXIF text tags are ASCII: "Møller" becomes "Moeller", not "M?ller".
+    text = text.translate(DANISH_TRANSLITERATION)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def credit_exif(image: Image) -> bytes:
+    """EXIF with the credit and caption only: GPS, camera serials and the rest are dropped."""
+    exif = PillowImage.Exif()
+    if image.credit:
+        exif[EXIF_ARTIST] = _exif_ascii(image.credit)
+        exif[EXIF_COPYRIGHT] = _exif_ascii(f"(c) {image.credit}")
+    if image.caption:
+        exif[EXIF_IMAGE_DESCRIPTION] = _exif_ascii(image.caption)[:500]
+    return exif.tobytes()
+
+
+def _master(image: Image, upright) -> tuple[bytes, str, str]:
+    buffer = io.BytesIO()
+    has_alpha = upright.mode in ("RGBA", "LA") or (
+        upright.mode == "P" and "transparency" in upright.info
+    )
+    if has_alpha:
+        upright.convert("RGBA").save(buffer, "PNG", optimize=True, exif=credit_exif(image))
+        return buffer.getvalue(), "image/png", ".png"
+    upright.convert("RGB").save(buffer, "JPEG", quality=95, optimize=True, exif=credit_exif(image))
+    return buffer.getvalue(), "image/jpeg", ".jpg"
 
 
 def image_process(*, image: Image) -> Image:
-    """Record size and type of the original and make its renditions (once per upload)."""
+    """Make the public original (upright, credit in EXIF, no GPS) and the renditions."""
     image.file.open("rb")
     try:
         with PillowImage.open(image.file) as original:
-            image.mime_type = ALLOWED_IMAGE_FORMATS.get(original.format, "application/octet-stream")
             upright = ImageOps.exif_transpose(original)
-            upright = upright.convert("RGB")
+            upright.load()
     finally:
         image.file.seek(0)
-    image.file_size = image.file.size
+    master_bytes, image.mime_type, extension = _master(image, upright)
+    upright = upright.convert("RGB")
+    image.file_size = len(master_bytes)
     image.width, image.height = upright.size
     with transaction.atomic():
+        if image.master:
+            image.master.delete(save=False)
+        image.master.save(f"m{extension}", ContentFile(master_bytes), save=False)
         Image.objects.filter(pk=image.pk).update(
+            master=image.master.name,
             mime_type=image.mime_type,
             file_size=image.file_size,
             width=image.width,

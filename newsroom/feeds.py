@@ -133,9 +133,9 @@ class ReleaseFeed(Feed):
 
     def item_enclosures(self, item):
         image = item.lead_image
-        if not image or not image.file_size:
+        if not image or not image.master:
             return []
-        return [Enclosure(absolute_url(image.file.url), str(image.file_size), image.mime_type)]
+        return [Enclosure(absolute_url(image.public_url), str(image.file_size), image.mime_type)]
 
     def item_extra_kwargs(self, item):
         image = item.lead_image
@@ -143,7 +143,7 @@ class ReleaseFeed(Feed):
             "content_html": render_to_string(
                 "feeds/release_content.html", {"release": item, "SITE_URL": settings.SITE_URL}
             ),
-            "image_url": absolute_url(image.file.url) if image else "",
+            "image_url": absolute_url(image.public_url) if image else "",
             "language": settings.LANGUAGE_CODE,
         }
 

@@ -120,8 +120,10 @@ def image_download(request, pk):
     image = get_object_or_404(
         Image.objects.filter(releases__in=PressRelease.objects.published()).distinct(), pk=pk
     )
+    if not image.master:
+        raise Http404(_("The file is missing."))
     try:
-        handle = image.file.open("rb")
+        handle = image.master.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file is missing.")) from None
     response = FileResponse(

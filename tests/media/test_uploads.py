@@ -108,3 +108,31 @@ def png_bytes(size=(40, 30)) -> bytes:
     buffer = io.BytesIO()
     PillowImage.new("RGB", size, (0, 120, 200)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def jpeg_with_gps_and_rotation() -> bytes:
+    """A 40x20 photo stored sideways (EXIF orientation 6) with a GPS position."""
+    exif = PillowImage.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    exif[0x8825] = {1: "N", 2: (55.0, 40.0, 0.0), 3: "E", 4: (12.0, 34.0, 0.0)}
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (40, 20), (10, 200, 10)).save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def test_public_files_are_upright_without_gps_and_carry_the_credit(staff_client):
+    upload = SimpleUploadedFile("gps.jpg", jpeg_with_gps_and_rotation(), "image/jpeg")
+    post_image(staff_client, upload, credit="Camilla Hey Møller", caption="Et billede")
+    image = Image.objects.get()
+    assert (image.width, image.height) == (20, 40)  # orientation applied
+    with PillowImage.open(image.master) as master:
+        exif = master.getexif()
+        assert master.size == (20, 40)
+        assert exif.get(0x013B) == "Camilla Hey Moeller"
+        assert exif.get(0x8298) == "(c) Camilla Hey Moeller"
+        assert 0x8825 not in exif and 0x0112 not in exif
+    for rendition in image.renditions.all():
+        with PillowImage.open(rendition.file) as picture:
+            assert 0x8825 not in picture.getexif()
+    # The upload itself (with its GPS) is linked from nowhere public.
+    assert image.master.name != image.file.name
