@@ -81,6 +81,39 @@ class MediaContact(models.Model):
         return self.name or (self.person.name if self.person_id else "")
 
     @property
+    def vcard_filename(self) -> str:
+        return f"{slugify_da(self.display_name) or 'kontakt'}.vcf"
+
+    def as_vcard(self) -> str:
+        """vCard 3.0 (RFC 2426), the version phones import most reliably."""
+
+        def escape(value: str) -> str:
+            return (
+                value.replace("\\", "\\\\")
+                .replace(",", "\\,")
+                .replace(";", "\\;")
+                .replace("\n", "\\n")
+            )
+
+        name = self.display_name
+        given, _space, family = name.rpartition(" ")
+        lines = [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"FN:{escape(name)}",
+            f"N:{escape(family)};{escape(given)};;;",
+            f"TITLE:{escape(self.title)}",
+            f"TEL;TYPE=WORK,VOICE:{self.phone}",
+            f"EMAIL;TYPE=INTERNET,WORK:{self.email}",
+        ]
+        if self.organisation_id:
+            lines.append(f"ORG:{escape(self.organisation.display_name)}")
+            if self.organisation.website:
+                lines.append(f"URL:{self.organisation.website}")
+        lines.append("END:VCARD")
+        return "\r\n".join(lines) + "\r\n"
+
+    @property
     def phone_uri(self) -> str:
         """tel: link target: digits and a leading + only."""
         digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import PressRelease, Subscription, Topic
@@ -32,8 +35,8 @@ class SubscriptionChoicesForm(forms.ModelForm):
         self.fields["topics"].queryset = Topic.objects.all()
         published = PressRelease.objects.published()
         self.fields["organisations"].queryset = Organisation.objects.filter(
-            pk__in=published.values("organisations")
-        ) | Organisation.objects.filter(pk__in=published.values("byline"))
+            Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -55,3 +58,59 @@ class SubscribeForm(SubscriptionChoicesForm):
     def validate_unique(self):
         # An existing address is handled in the view without saying so on the page.
         pass
+
+
+class ReleaseFilterForm(forms.Form):
+    """The index's filters. Slugs and a year in the URL, so filtered lists can be linked."""
+
+    emne = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All topics"),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All organisations"),
+    )
+    aar = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = PressRelease.objects.published()
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))
+        )
+        years = [day.year for day in published.dates("publish_at", "year", order="DESC")]
+        self.fields["aar"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+    def filter(self, releases):
+        data = self.cleaned_data
+        if data.get("emne"):
+            releases = releases.filter(topics=data["emne"])
+        if data.get("organisation"):
+            organisation = data["organisation"]
+            releases = releases.filter(
+                Q(pk__in=PressRelease.objects.filter(organisations=organisation).values("pk"))
+                | Q(byline=organisation)
+            )
+        if data.get("aar"):
+            releases = releases.filter(publish_at__year=data["aar"])
+        return releases
+
+    def query_string(self) -> str:
+        """The active filters as a query string, for pagination links."""
+        if not self.is_valid():
+            return ""
+        params = {}
+        if self.cleaned_data.get("emne"):
+            params["emne"] = self.cleaned_data["emne"].slug
+        if self.cleaned_data.get("organisation"):
+            params["organisation"] = self.cleaned_data["organisation"].slug
+        if self.cleaned_data.get("aar"):
+            params["aar"] = self.cleaned_data["aar"]
+        return urlencode(params)

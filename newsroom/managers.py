@@ -17,6 +17,37 @@ class PressReleaseQuerySet(models.QuerySet):
             publish_at__lte=timezone.now(),
         )
 
+    def before(self, release):
+        """Older than the given release, newest first (its "previous")."""
+        return self.filter(
+            models.Q(publish_at__lt=release.publish_at)
+            | models.Q(publish_at=release.publish_at, pk__lt=release.pk)
+        ).order_by("-publish_at", "-pk")
+
+    def after(self, release):
+        return self.filter(
+            models.Q(publish_at__gt=release.publish_at)
+            | models.Q(publish_at=release.publish_at, pk__gt=release.pk)
+        ).order_by("publish_at", "pk")
+
+    def related_to(self, release):
+        """Sharing topics or people with the release, the most shared first."""
+        topic_ids = [topic.pk for topic in release.topics.all()]
+        person_ids = [link.person_id for link in release.person_links.all()]
+        shared = models.Count("topics", filter=models.Q(topics__in=topic_ids), distinct=True)
+        shared = shared + models.Count(
+            "people", filter=models.Q(people__in=person_ids), distinct=True
+        )
+        sharing = self.model.objects.filter(
+            models.Q(topics__in=topic_ids) | models.Q(people__in=person_ids)
+        ).values("pk")
+        return (
+            self.filter(pk__in=sharing)
+            .exclude(pk=release.pk)
+            .annotate(shared=shared)
+            .order_by("-shared", "-publish_at")
+        )
+
     def seconds_until_next_publication(self, *, default: int = 24 * 3600) -> int:
         """How long what the public sees now stays true: until the next scheduled release."""
         now = timezone.now()

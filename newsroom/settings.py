@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.syndication",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "django_ckeditor_5",
     "common",
     "organisations",

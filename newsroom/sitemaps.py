@@ -10,7 +10,8 @@ class ReleaseSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return PressRelease.objects.published().only("slug", "updated_at", "publish_at")
+        # Lead photos are listed as image entries (see templates/sitemap.xml).
+        return PressRelease.objects.published().for_listing()
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
@@ -20,7 +21,13 @@ class PageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["newsroom:release-list"]
+        return [
+            "newsroom:release-list",
+            "newsroom:archive",
+            "newsroom:presskit",
+            "newsroom:contacts",
+            "newsroom:feeds",
+        ]
 
     def location(self, item):
         return reverse(item)

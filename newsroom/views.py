@@ -1,34 +1,50 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, dates
 
-from media.models import Image
-from newsroom import alerts
+from common.urls import absolute_url
+from media.models import Image, MediaContact
+from newsroom import alerts, search, seo
 from newsroom.feeds import feed_links
-from newsroom.forms import SubscribeForm, SubscriptionChoicesForm
-from newsroom.models import PressRelease, Subscription, Topic
+from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
+from newsroom.models import PressRelease, ReleaseImage, Subscription, Topic
 from organisations.models import Organisation
 from people.models import Person, Position
 
 PAGE_SIZE = 10
+RELATED_COUNT = 3
 
 
 class ReleaseIndexView(ListView):
+    """Newest first, filtered by topic, organisation and year when asked."""
+
     template_name = "newsroom/pressrelease_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "releases"
 
     def get_queryset(self):
-        return PressRelease.objects.published().for_listing()
+        self.filter_form = ReleaseFilterForm(self.request.GET or None)
+        releases = PressRelease.objects.published()
+        if self.filter_form.is_valid():
+            releases = self.filter_form.filter(releases)
+        return releases.for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            filter_query=self.filter_form.query_string() if self.filter_form.is_bound else "",
+            **kwargs,
+        )
 
 
 class ReleaseDetailView(DetailView):
@@ -37,6 +53,19 @@ class ReleaseDetailView(DetailView):
 
     def get_queryset(self):
         return PressRelease.objects.published().for_page()
+
+    def get_context_data(self, **kwargs):
+        release = self.object
+        published = PressRelease.objects.published()
+        return super().get_context_data(
+            previous_release=published.before(release).only("title", "slug").first(),
+            next_release=published.after(release).only("title", "slug").first(),
+            related_releases=published.related_to(release).only("title", "slug", "publish_at")[
+                :RELATED_COUNT
+            ],
+            json_ld=seo.release_data(release),
+            **kwargs,
+        )
 
 
 @method_decorator([staff_member_required, never_cache], name="dispatch")
@@ -97,6 +126,7 @@ class PersonDetailView(ReleasesOfObjectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["biography"] = self.object.biography_on(timezone.localdate())
+        context["json_ld"] = seo.standalone(seo.person_data(self.object, context["biography"]))
         return context
 
 
@@ -104,6 +134,10 @@ class OrganisationDetailView(ReleasesOfObjectView):
     template_name = "organisations/organisation_detail.html"
     model_of_object = Organisation
     release_filter = "organisations"
+
+    def get_context_data(self, **kwargs):
+        data = seo.standalone(seo.organisation_data(self.object))
+        return super().get_context_data(json_ld=data, **kwargs)
 
 
 class TopicDetailView(ReleasesOfObjectView):
@@ -253,3 +287,104 @@ class UnsubscribeView(TemplateView):
         if self.subscription is not None:
             self.subscription.delete()
         return render(request, "alerts/unsubscribed.html")
+
+
+class ReleaseArchiveMixin:
+    date_field = "publish_at"
+    paginate_by = PAGE_SIZE
+    context_object_name = "releases"
+    make_object_list = True
+    allow_empty = False
+
+    def get_queryset(self):
+        return PressRelease.objects.published().for_listing()
+
+
+class ArchiveIndexView(ReleaseArchiveMixin, dates.ArchiveIndexView):
+    """Years and months that have releases, in Copenhagen time."""
+
+    template_name = "newsroom/archive.html"
+    allow_empty = True
+
+    def get_context_data(self, **kwargs):
+        months = PressRelease.objects.published().dates("publish_at", "month", order="DESC")
+        return super().get_context_data(archive_months=months, **kwargs)
+
+
+class YearArchiveView(ReleaseArchiveMixin, dates.YearArchiveView):
+    template_name = "newsroom/archive_year.html"
+
+
+class MonthArchiveView(ReleaseArchiveMixin, dates.MonthArchiveView):
+    template_name = "newsroom/archive_month.html"
+    month_format = "%m"
+
+
+class SearchView(TemplateView):
+    template_name = "newsroom/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = search.clean_query(self.request.GET.get("q"))
+        context = {"query": query, "searched": bool(query)}
+        if query:
+            context.update(
+                release_hits=search.search_releases(query),
+                people=search.search_people(query),
+                organisations=search.search_organisations(query),
+                too_short=not search.query_words(query),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+class MediaContactListView(ListView):
+    template_name = "media/mediacontact_list.html"
+    context_object_name = "contacts"
+
+    def get_queryset(self):
+        return MediaContact.objects.filter(is_active=True).select_related("person", "organisation")
+
+
+def media_contact_vcard(request, pk):
+    """A vCard a journalist can save straight to a phone."""
+    contact = get_object_or_404(
+        MediaContact.objects.filter(is_active=True).select_related("person", "organisation"),
+        pk=pk,
+    )
+    response = HttpResponse(contact.as_vcard(), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{contact.vcard_filename}"'
+    return response
+
+
+class PressKitView(ListView):
+    """Press photos from published releases, newest first, free to download with credit."""
+
+    template_name = "media/presskit.html"
+    context_object_name = "photo_links"
+    paginate_by = 24
+
+    def get_queryset(self):
+        return (
+            ReleaseImage.objects.filter(release__in=PressRelease.objects.published())
+            .select_related("image", "release")
+            .prefetch_related("image__renditions")
+            .order_by("-release__publish_at", "order", "pk")
+        )
+
+
+class ReleasePressKitView(DetailView):
+    template_name = "media/release_presskit.html"
+    context_object_name = "release"
+
+    def get_queryset(self):
+        return PressRelease.objects.published().for_listing()
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /forhaandsvisning/",
+        "Disallow: /abonnement/",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

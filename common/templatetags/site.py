@@ -1,4 +1,8 @@
+import json
+
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from common.urls import absolute_url
 
@@ -9,3 +13,16 @@ register = template.Library()
 def absolute(path):
     """An absolute URL built on SITE_URL, for feeds, e-mail and sharing tags."""
     return absolute_url(str(path))
+
+
+@register.filter
+def json_ld(data):
+    """A schema.org JSON-LD block. Escaped like json_script, so no text can close the tag."""
+    escaped = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(escaped),  # noqa: S308 - <, > and & are escaped above
+    )
+
+
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -1,0 +1,150 @@
+"""Search over published releases, people and organisations.
+
+PostgreSQL: full-text search with the `danish` configuration (stemming, so "samskabende"
+finds "samskabelse"), ranked, with highlighted snippets. Other databases: a plain
+word-by-word match, so search still works on the embedded SQLite default.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Func, Q, TextField, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from newsroom.models import PressRelease
+from organisations.models import Organisation
+from people.models import Person
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 50
+SEARCH_CONFIG = "danish"
+# Markers PostgreSQL puts around matches; swapped for <mark> after escaping.
+START, STOP = "\x02", "\x03"
+
+
+@dataclass
+class ReleaseHit:
+    release: PressRelease
+    snippet: SafeString
+
+
+def clean_query(raw: str | None) -> str:
+    """Trim, collapse white space and cap the length: any input is a valid query."""
+    text = " ".join((raw or "").split())
+    return text[:MAX_QUERY_LENGTH]
+
+
+def query_words(query: str) -> list[str]:
+    return [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1][:10]
+
+
+def _marked(text: str) -> SafeString:
+    """Escape text (plain, possibly with HTML entities) and turn markers into <mark>."""
+    escaped = escape(html.unescape(text))
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _strip_tags_sql(expression):
+    return Func(
+        expression,
+        Value(r"<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def search_releases(query: str) -> list[ReleaseHit]:
+    if not query_words(query):
+        return []
+    releases = PressRelease.objects.published().for_listing()
+    if connection.vendor == "postgresql":
+        return _search_releases_postgres(releases, query)
+    return _search_releases_simple(releases, query)
+
+
+def _search_releases_postgres(releases, query):
+    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    vector = (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(_strip_tags_sql(F("body")), weight="C", config=SEARCH_CONFIG)
+    )
+    found = (
+        releases.annotate(rank=SearchRank(vector, search_query))
+        .filter(rank__gt=0)
+        .annotate(
+            snippet=SearchHeadline(
+                _strip_tags_sql(F("body")),
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+            ),
+            lead_snippet=SearchHeadline(
+                "lead",
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                highlight_all=True,
+            ),
+        )
+        .order_by("-rank", "-publish_at")[:MAX_RESULTS]
+    )
+    hits = []
+    for release in found:
+        snippet = release.snippet if START in release.snippet else release.lead_snippet
+        hits.append(ReleaseHit(release, _marked(snippet)))
+    return hits
+
+
+def _search_releases_simple(releases, query):
+    words = query_words(query)
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
+    hits = []
+    for release in releases.filter(condition)[:MAX_RESULTS]:
+        text = re.sub(r"<[^>]+>", " ", f"{release.lead} {release.body}")
+        hits.append(ReleaseHit(release, _simple_snippet(html.unescape(text), words)))
+    return hits
+
+
+def _simple_snippet(text: str, words: list[str], width: int = 220) -> SafeString:
+    lowered = text.lower()
+    positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
+    start = max(0, min(positions, default=0) - width // 3)
+    excerpt = text[start : start + width]
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    marked = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", excerpt)
+    prefix = "… " if start else ""
+    return _marked(f"{prefix}{marked.strip()} …")
+
+
+def _name_condition(words, *fields):
+    condition = Q()
+    for word in words:
+        condition &= Q(*[Q(**{f"{field}__icontains": word}) for field in fields], _connector=Q.OR)
+    return condition
+
+
+def search_people(query: str):
+    words = query_words(query)
+    if not words:
+        return Person.objects.none()
+    return Person.objects.filter(_name_condition(words, "name"))[:MAX_RESULTS]
+
+
+def search_organisations(query: str):
+    words = query_words(query)
+    if not words:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(_name_condition(words, "name", "short_name"))[:MAX_RESULTS]

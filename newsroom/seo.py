@@ -1,0 +1,65 @@
+"""schema.org JSON-LD for releases, people and organisations (search engines, link previews)."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from common.urls import absolute_url
+
+
+def organisation_data(organisation) -> dict:
+    data = {
+        "@type": "Organization",
+        "name": organisation.name,
+        "url": absolute_url(organisation.get_absolute_url()),
+    }
+    if organisation.short_name:
+        data["alternateName"] = organisation.short_name
+    if organisation.website:
+        data["sameAs"] = [organisation.website]
+    if organisation.logo:
+        data["logo"] = absolute_url(organisation.logo.url)
+    return data
+
+
+def person_data(person, biography=None) -> dict:
+    data = {"@type": "Person", "name": person.name, "url": absolute_url(person.get_absolute_url())}
+    if biography and biography.current_roles:
+        role = biography.current_roles[0]
+        data["jobTitle"] = role.title
+        data["worksFor"] = organisation_data(role.organisation)
+    return data
+
+
+def release_data(release) -> dict:
+    publisher = (
+        organisation_data(release.byline)
+        if release.byline
+        else {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL,
+        }
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": release.title[:110],
+        "description": release.lead,
+        "url": absolute_url(release.get_absolute_url()),
+        "mainEntityOfPage": absolute_url(release.get_absolute_url()),
+        "datePublished": timezone.localtime(release.publish_at).isoformat(),
+        "dateModified": timezone.localtime(max(release.publish_at, release.updated_at)).isoformat(),
+        "inLanguage": settings.LANGUAGE_CODE,
+        "author": publisher,
+        "publisher": publisher,
+        "about": [person_data(link.person) for link in release.person_links.all()],
+        "keywords": [topic.name for topic in release.topics.all()],
+    }
+    image = release.lead_image
+    if image:
+        data["image"] = [absolute_url(image.public_url)]
+    return data
+
+
+def standalone(data: dict) -> dict:
+    return {"@context": "https://schema.org", **data}
