@@ -20,7 +20,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_STAMP := node_modules/.installed
+
+# axe-core and the Nu Html Checker for the browser checks (the tests skip without them).
+# --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime when none is found.
+$(NODE_STAMP): package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --ignore-scripts; else npm install --no-audit --no-fund --ignore-scripts; fi
+	touch $(NODE_STAMP)
+
+ifeq ($(NPM),)
 install: $(STAMP) messages ## Create .venv, install the project, compile translations
+	@echo "Note: npm not found; skipping axe-core and vnu-jar (the browser checks will skip)"
+else
+install: $(STAMP) $(NODE_STAMP) messages
+endif
 
 messages: $(STAMP) ## Compile the gettext catalogues (locale/*.po -> .mo)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
@@ -42,6 +56,9 @@ run: demo staff ## Install, migrate, load the demo content and serve on http://1
 
 test: install ## Run the whole test suite
 	DEBUG= $(BIN)/python -m pytest
+
+screenshots: install ## Screenshots of the index and the seed release at 390 and 1280 px into screenshots/
+	DEBUG= $(BIN)/python tests/browser/screenshots.py
 
 lint: install ## Ruff, migrations check and the app-dependency contract
 	$(BIN)/ruff check .

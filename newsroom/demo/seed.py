@@ -148,7 +148,7 @@ def placeholder_photo(text: str, size=(2400, 1600)) -> bytes:
     draw.rectangle([width * 0.3, height * 0.6, width * 0.7, height], fill=(30, 30, 40))
     font = ImageFont.load_default(size=72)
     draw.text((80, 80), text, fill=(255, 255, 255), font=font)
-    draw.text((80, 180), "Pladsholder – foto: Camilla Hey", fill=(230, 230, 230), font=font)
+    draw.text((80, 180), "Pladsholder - foto: Camilla Hey", fill=(230, 230, 230), font=font)
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=88)
     return buffer.getvalue()
