@@ -1,0 +1,49 @@
+"""Full-page screenshots of the index and the seed release at 390 and 1280 px.
+
+Run `make screenshots` (or `python tests/browser/screenshots.py`): it starts the usual test
+set-up (test database, demo content, live server, headless Debian Chromium) and writes
+screenshots/index-390.png, index-1280.png, release-390.png and release-1280.png. The file is
+not named test_*.py, so the normal test run leaves it alone.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+WIDTHS = [390, 1280]
+PAGES = ["index", "release"]
+
+
+@pytest.fixture(scope="module")
+def out_dir():
+    folder = Path(os.environ.get("SCREENSHOTS_DIR", REPO / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_screenshot(name, width, site, browser, out_dir):
+    from tests.browser.support import LOCALE, page
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=LOCALE)
+    try:
+        tab = context.new_page()
+        response = tab.goto(site + page(name).path, wait_until="networkidle")
+        assert response is not None and response.status == 200
+        path = out_dir / f"{name}-{width}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        print(f"wrote {path}")
+    finally:
+        context.close()
+
+
+if __name__ == "__main__":
+    os.chdir(REPO)
+    # Serve uploaded media from the live server, so the press photo shows up.
+    os.environ.setdefault("SERVE_MEDIA", "1")
+    sys.exit(pytest.main([str(Path(__file__).resolve()), "-q", "-s", "-p", "no:cacheprovider"]))

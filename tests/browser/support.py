@@ -1,0 +1,70 @@
+"""Shared pieces of the browser checks: paths, Chromium flags, skips and the page list.
+
+The checks skip (with the reason printed) when a tool is missing; nothing is ever downloaded.
+"""
+
+import shutil
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from newsroom.demo.seed import SEED_SLUG
+
+REPO = Path(__file__).resolve().parents[2]
+NODE_MODULES = REPO / "node_modules"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Danish is the site's language; the Django test client gets it by default too.
+LOCALE = "da-DK"
+
+
+class Page(NamedTuple):
+    id: str
+    path: str
+    status: int = 200
+
+
+# Every public page type, with the demo content from load_demo.
+PAGES = [
+    Page("index", "/"),
+    Page("release", f"/pressemeddelelser/{SEED_SLUG}/"),
+    Page("person", "/personer/mads-roke-clausen/"),
+    Page("organisation", "/organisationer/los/"),
+    Page("topic", "/emner/samskabelse/"),
+    Page("feeds", "/feeds/"),
+    Page("subscribe", "/abonnement/"),
+    Page("not-found", "/findes-ikke/", 404),
+]
+PAGE_IDS = [page.id for page in PAGES]
+
+
+def page(page_id: str) -> Page:
+    return next(p for p in PAGES if p.id == page_id)
+
+
+def skip_with_reason(reason: str):
+    print(f"\nSKIP: {reason}")
+    pytest.skip(reason)
+
+
+def node_file(relative: str) -> Path:
+    path = NODE_MODULES / relative
+    if not path.exists():
+        skip_with_reason(f"{path.relative_to(REPO)} is missing; run `npm ci` (or `make install`)")
+    return path
+
+
+def java_or_skip() -> str:
+    java = shutil.which("java")
+    if java is None:
+        skip_with_reason("java is not installed; install a JRE (e.g. default-jre-headless)")
+    return java
