@@ -1,12 +1,23 @@
 import csv
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from common.templatetags.site import with_zone
 from media.admin import thumbnail
+from newsroom import services
 from newsroom.models import (
+    Correction,
     PressRelease,
+    PreviewLink,
+    PreviewOpening,
     ReleaseContact,
     ReleaseImage,
     ReleaseOrganisation,
@@ -52,9 +63,105 @@ class ReleaseOrganisationInline(OrderedInline):
     fields = ["organisation", "order"]
 
 
+class PressReleaseForm(forms.ModelForm):
+    """Refuses a save based on an out-of-date copy (optimistic locking), and keeps
+    publishing to Publishers."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PressRelease
+        fields = [
+            "title",
+            "slug",
+            "lead",
+            "body",
+            "byline",
+            "topics",
+            "documents",
+            "status",
+            "publish_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        if "publish_at" in self.fields:
+            self.fields["publish_at"].help_text = _(
+                "Copenhagen time (CET in winter, CEST in summer). "
+                "A scheduled or embargoed release goes public at this second."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin wraps the whole save in a transaction: this lock holds until it ends.
+            current = (
+                PressRelease.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and cleaned.get("version") != current:
+                raise forms.ValidationError(self.conflict_message(), code="stale")
+        status = cleaned.get("status")
+        if (
+            status
+            and status != PressRelease.Status.DRAFT
+            and not services.can_publish(self.current_user)
+        ):
+            raise forms.ValidationError(
+                _("Only a Publisher can schedule or publish a release."), code="forbidden"
+            )
+        return cleaned
+
+    def conflict_message(self):
+        latest = self.instance.history.select_related("history_user").first()
+        who = latest.history_user if latest and latest.history_user else _("someone else")
+        when = with_zone(latest.history_date) if latest else ""
+        history_url = reverse("admin:newsroom_pressrelease_history", args=[self.instance.pk])
+        return format_html(
+            _(
+                "{who} saved this release ({when}) after you opened it. Your changes were "
+                'NOT saved. Copy what you wrote, see the other change in the <a href="{url}" '
+                'target="_blank">history</a>, then reload the page and apply your changes again.'
+            ),
+            who=who,
+            when=when,
+            url=history_url,
+        )
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["note", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    verbose_name = _("public correction")
+    verbose_name_plural = _('public corrections (shown as "Rettet" on the release)')
+
+    def has_add_permission(self, request, obj=None):
+        return bool(obj and obj.is_published and services.can_publish(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PressRelease)
-class PressReleaseAdmin(admin.ModelAdmin):
-    list_display = ["lead_thumbnail", "title", "status", "publish_at", "byline", "is_public"]
+class PressReleaseAdmin(SimpleHistoryAdmin):
+    form = PressReleaseForm
+    list_display = [
+        "lead_thumbnail",
+        "title",
+        "status",
+        "publish_time",
+        "byline",
+        "is_public",
+    ]
     list_display_links = ["lead_thumbnail", "title"]
     list_filter = ["status", "topics", "byline", ("publish_at", admin.DateFieldListFilter)]
     list_select_related = ["byline"]
@@ -67,23 +174,83 @@ class PressReleaseAdmin(admin.ModelAdmin):
         ReleaseContactInline,
         ReleasePersonInline,
         ReleaseOrganisationInline,
+        CorrectionInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body", "byline", "topics", "documents"]}),
-        (_("Publishing"), {"fields": ["status", "publish_at"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "version"]}),
     ]
+    actions = ["publish_now", "unpublish"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.current_user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        if services.can_publish(request.user):
+            return []
+        return ["status", "publish_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # Editors write drafts; once a release is scheduled or out, only Publishers edit it.
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None and obj.status != PressRelease.Status.DRAFT:
+            return allowed and services.can_publish(request.user)
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is not None and obj.status != PressRelease.Status.DRAFT:
+            return allowed and services.can_publish(request.user)
+        return allowed
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        release = form.instance
+        if release.status in PressRelease.RELEASED and release.record is None:
+            # Freeze once the people, organisations and contacts are saved too.
+            release.freeze_record()
+            PressRelease.objects.filter(pk=release.pk).update(record=release.record)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction in formset.save(commit=False):
+            services.release_correct(release=form.instance, user=request.user, note=correction.note)
+
     def view_on_site(self, obj):
         # Unpublished releases open in the staff-only preview instead of a 404.
         return obj.get_absolute_url() if obj.is_published else obj.get_preview_url()
+
+    @admin.action(description=_("Publish now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        for release in queryset:
+            services.release_publish(release=release, user=request.user, publish_at=timezone.now())
+        self.message_user(request, _("Published: %(count)d") % {"count": queryset.count()})
+
+    @admin.action(
+        description=_("Unpublish (the address answers 410 Gone)"), permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        for release in queryset:
+            services.release_unpublish(release=release, user=request.user)
+        self.message_user(request, _("Unpublished: %(count)d") % {"count": queryset.count()})
+
+    @admin.display(description=_("publish time"), ordering="publish_at")
+    def publish_time(self, obj):
+        return with_zone(obj.publish_at) if obj.publish_at else "–"
 
     @admin.display(description=_("photo"))
     def lead_thumbnail(self, obj):
@@ -93,6 +260,101 @@ class PressReleaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("public now"), boolean=True)
     def is_public(self, obj):
         return obj.is_published
+
+
+class PreviewOpeningInline(admin.TabularInline):
+    model = PreviewOpening
+    extra = 0
+    fields = ["opened_at", "ip_address", "user_agent"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PreviewLinkForm(forms.ModelForm):
+    class Meta:
+        model = PreviewLink
+        fields = ["release", "name", "email", "outlet", "expires_at"]
+
+    def clean_release(self):
+        release = self.cleaned_data["release"]
+        if release.status not in (PressRelease.Status.EMBARGOED, PressRelease.Status.SCHEDULED):
+            raise forms.ValidationError(_("Preview links are for scheduled or embargoed releases."))
+        return release
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    """Embargo previews: a Publisher issues one per journalist and may revoke each."""
+
+    form = PreviewLinkForm
+    list_display = ["name", "outlet", "release", "expires_at", "status", "opening_count"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["release"]
+    search_fields = ["name", "email", "outlet", "release__title"]
+    autocomplete_fields = ["release"]
+    inlines = [PreviewOpeningInline]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(opening_total=Count("openings"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["release", "name", "email", "outlet", "expires_at", "revoked_at"] if obj else []
+
+    def has_add_permission(self, request):
+        return services.can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return services.can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return services.can_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        link, url = services.preview_link_issue(
+            release=obj.release,
+            user=request.user,
+            name=obj.name,
+            email=obj.email,
+            outlet=obj.outlet,
+            expires_at=obj.expires_at,
+        )
+        obj.pk = link.pk
+        self.message_user(
+            request,
+            format_html(
+                _("Send this link to {name} now – it is shown only once: {url}"),
+                name=link.name,
+                url=url,
+            ),
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected links"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        for link in queryset:
+            services.preview_link_revoke(link=link, user=request.user)
+        self.message_user(request, _("Revoked: %(count)d") % {"count": queryset.count()})
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        if obj.revoked_at:
+            return _("revoked")
+        if obj.expires_at <= timezone.now():
+            return _("expired")
+        return _("active")
+
+    @admin.display(description=_("openings"), ordering="opening_total")
+    def opening_count(self, obj):
+        return obj.opening_total
 
 
 @admin.register(Subscription)

@@ -28,6 +28,7 @@ urlpatterns = [
         "pressemeddelelser/<slug:slug>/", views.ReleaseDetailView.as_view(), name="release-detail"
     ),
     path("forhaandsvisning/<int:pk>/", views.ReleasePreviewView.as_view(), name="release-preview"),
+    path("embargo/<str:token>/", views.EmbargoPreviewView.as_view(), name="embargo-preview"),
     path("personer/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path(
         "organisationer/<slug:slug>/",

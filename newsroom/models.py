@@ -4,15 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.fields import RichTextField
 from common.models import TimeStampedModel
 from common.slugs import unique_slug
 from media.models import Document, Image, MediaContact
 from newsroom.managers import PressReleaseQuerySet
+from newsroom.record import contact_data, organisation_box, person_box
 from organisations.models import Organisation
 from people.models import Person
 
@@ -43,7 +45,13 @@ class PressRelease(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
+        # Like scheduled, and journalists may get preview links before the embargo lifts.
+        EMBARGOED = "embargoed", _("Embargoed")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    # Statuses that are public once their publish time has come.
+    RELEASED = ("scheduled", "embargoed", "published")
 
     # Feeds identify an entry by this, so editing the title or slug never re-announces it.
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -119,8 +127,13 @@ class PressRelease(TimeStampedModel):
     )
     # Set by the alert worker once this release's e-mail alerts are queued.
     alerts_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Optimistic locking: every save and every admin action moves it on by one.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # The "Om" boxes, boilerplate and contact block as they stood when it was published.
+    record = models.JSONField(null=True, blank=True, editable=False)
 
     objects = PressReleaseQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["alerts_queued_at"])
 
     class Meta:
         ordering = [models.F("publish_at").desc(nulls_first=True), "-pk"]
@@ -128,41 +141,52 @@ class PressRelease(TimeStampedModel):
         verbose_name = _("press release")
         verbose_name_plural = _("press releases")
         indexes = [models.Index(fields=["status", "publish_at"])]
+        permissions = [
+            ("publish_pressrelease", _("Can schedule, publish, unpublish and correct releases")),
+        ]
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        now = timezone.now()
-        if self.status == self.Status.SCHEDULED:
-            if not self.publish_at:
-                raise ValidationError(
-                    {"publish_at": _("A scheduled release needs a publish time.")}
-                )
-        if self.status == self.Status.PUBLISHED and not self.publish_at:
-            self.publish_at = now
 
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(PressRelease, self.title, instance_pk=self.pk)
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
+        if self.pk:
+            self.version += 1
+            self._remember_old_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("newsroom:release-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        if self.status in {self.Status.SCHEDULED, self.Status.EMBARGOED} and not self.publish_at:
+            raise ValidationError({"publish_at": _("A scheduled release needs a publish time.")})
+
     def get_preview_url(self):
         return reverse("newsroom:release-preview", kwargs={"pk": self.pk})
+
+    def _remember_old_slug(self):
+        """A published release keeps answering at its old address (301)."""
+        old = PressRelease.objects.filter(pk=self.pk).values_list("slug", "status").first()
+        if old and old[0] != self.slug and old[1] in self.RELEASED:
+            ReleaseSlug.objects.get_or_create(slug=old[0], defaults={"release": self})
+            ReleaseSlug.objects.filter(slug=self.slug).delete()
 
     @property
     def is_published(self) -> bool:
         """True if the public may see it now."""
         return (
-            self.status in {self.Status.SCHEDULED, self.Status.PUBLISHED}
+            self.status in self.RELEASED
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def is_corrected(self) -> bool:
+        return bool(self.corrections.all())
 
     @property
     def release_date(self):
@@ -181,22 +205,77 @@ class PressRelease(TimeStampedModel):
         return images[0] if images else None
 
     @cached_property
-    def ordered_contacts(self) -> list[MediaContact]:
-        return [link.contact for link in self.contact_links.all()]
+    def ordered_contacts(self) -> list[dict]:
+        """The contact block: frozen at publication, otherwise as the contacts stand now."""
+        if self.record:
+            return self.record["contacts"]
+        return [contact_data(link.contact) for link in self.contact_links.all()]
 
     @cached_property
-    def about_boxes(self) -> list:
-        """People first, then organisations, each in the order the editor chose."""
+    def about_boxes(self) -> list[dict]:
+        """People first, then organisations, each in the order the editor chose.
+
+        Frozen at publication (see services.release_publish), so a later edit of a person
+        or an organisation never rewrites what an old release said.
+        """
+        if self.record:
+            return self.record["about"]
         day = self.release_date
         boxes = [
-            {"kind": "person", "person": link.person, "biography": link.person.biography_on(day)}
+            person_box(link.person, link.person.biography_on(day))
             for link in self.person_links.all()
         ]
-        boxes += [
-            {"kind": "organisation", "organisation": link.organisation}
-            for link in self.organisation_links.all()
-        ]
+        boxes += [organisation_box(link.organisation) for link in self.organisation_links.all()]
         return boxes
+
+    def freeze_record(self):
+        """Fix the "Om" boxes and the contact block as they stand on the release date."""
+        self.record = None
+        for cached in ("about_boxes", "ordered_contacts"):
+            self.__dict__.pop(cached, None)
+        with translation.override(settings.LANGUAGE_CODE):
+            self.record = {"about": self.about_boxes, "contacts": self.ordered_contacts}
+        for cached in ("about_boxes", "ordered_contacts"):
+            self.__dict__.pop(cached, None)
+
+
+class ReleaseSlug(models.Model):
+    """An earlier address of a published release; it answers with a permanent redirect."""
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=250, unique=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("earlier address")
+        verbose_name_plural = _("earlier addresses")
+
+    def __str__(self):
+        return self.slug
+
+
+class Correction(models.Model):
+    """A public note that a published release was corrected ("Rettet 4. maj 2021: ...")."""
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="corrections")
+    note = models.CharField(_("public note"), max_length=500)
+    created_at = models.DateTimeField(_("corrected"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return self.note
 
 
 class ReleasePerson(models.Model):
@@ -363,3 +442,66 @@ class AlertDelivery(models.Model):
 
     def __str__(self):
         return f"{self.release} → {self.subscription}"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self):
+        """Not revoked, not expired, and the release has not been withdrawn."""
+        return self.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            release__status__in=PressRelease.RELEASED,
+        )
+
+
+class PreviewLink(models.Model):
+    """An embargo preview for one journalist: unguessable, expiring, revocable, logged.
+
+    Only a hash of the token is stored, so the database alone cannot open a preview.
+    """
+
+    release = models.ForeignKey(
+        PressRelease,
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+        verbose_name=_("press release"),
+    )
+    name = models.CharField(_("journalist"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    outlet = models.CharField(_("outlet"), max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("embargo preview link")
+        verbose_name_plural = _("embargo preview links")
+
+    def __str__(self):
+        return f"{self.name} ({self.outlet})"
+
+
+class PreviewOpening(models.Model):
+    link = models.ForeignKey(PreviewLink, on_delete=models.CASCADE, related_name="openings")
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("opening")
+        verbose_name_plural = _("openings")
+
+    def __str__(self):
+        return f"{self.link} {self.opened_at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +14,11 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, d
 
 from common.urls import absolute_url
 from media.models import Image, MediaContact
-from newsroom import alerts, search, seo
+from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
-from newsroom.models import PressRelease, ReleaseImage, Subscription, Topic
+from newsroom.models import PressRelease, ReleaseImage, ReleaseSlug, Subscription, Topic
+from newsroom.record import person_box
 from organisations.models import Organisation
 from people.models import Person, Position
 
@@ -54,6 +55,24 @@ class ReleaseDetailView(DetailView):
     def get_queryset(self):
         return PressRelease.objects.published().for_page()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return self.gone_or_moved(kwargs["slug"])
+
+    def gone_or_moved(self, slug):
+        """410 for a withdrawn release, 301 from an earlier address; otherwise 404."""
+        release = PressRelease.objects.filter(slug=slug).only("status").first()
+        if release is None:
+            moved = ReleaseSlug.objects.select_related("release").filter(slug=slug).first()
+            release = moved.release if moved else None
+            if release is not None and release.is_published:
+                return HttpResponsePermanentRedirect(release.get_absolute_url())
+        if release is not None and release.status == PressRelease.Status.UNPUBLISHED:
+            return render(self.request, "410.html", status=410)
+        raise Http404(_("No such press release."))
+
     def get_context_data(self, **kwargs):
         release = self.object
         published = PressRelease.objects.published()
@@ -66,6 +85,30 @@ class ReleaseDetailView(DetailView):
             json_ld=seo.release_data(release),
             **kwargs,
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class EmbargoPreviewView(DetailView):
+    """A journalist's preview before the embargo lifts. Shows this release and nothing else
+    that is unpublished; expired or revoked links answer 404 and reveal nothing."""
+
+    template_name = "newsroom/pressrelease_detail.html"
+    context_object_name = "release"
+
+    def get_object(self, queryset=None):
+        link = services.preview_link_open(token=self.kwargs["token"], request=self.request)
+        if link is None:
+            raise Http404(_("No such press release."))
+        self.link = link
+        return PressRelease.objects.for_page().get(pk=link.release_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_embargo_preview=True, preview_link=self.link, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 @method_decorator([staff_member_required, never_cache], name="dispatch")
@@ -125,8 +168,9 @@ class PersonDetailView(ReleasesOfObjectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["biography"] = self.object.biography_on(timezone.localdate())
-        context["json_ld"] = seo.standalone(seo.person_data(self.object, context["biography"]))
+        biography = self.object.biography_on(timezone.localdate())
+        context["box"] = person_box(self.object, biography)
+        context["json_ld"] = seo.standalone(seo.person_data(self.object, biography))
         return context
 
 

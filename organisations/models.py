@@ -4,6 +4,7 @@ from pathlib import PurePath
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.fields import RichTextField
 from common.models import TimeStampedModel
@@ -39,6 +40,8 @@ class Organisation(TimeStampedModel):
         blank=True,
         help_text=_('The boilerplate shown as "Om ..." after releases about this organisation.'),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Person, Position
 
@@ -23,7 +24,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone"]
     list_display_links = ["portrait_thumbnail", "name"]
     search_fields = ["name", "positions__title", "positions__organisation__name"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
 from common.slugs import unique_slug
@@ -36,6 +37,8 @@ class Person(TimeStampedModel):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -133,6 +136,7 @@ class Position(models.Model):
     )
 
     objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person", models.F("start").desc(nulls_last=True), "pk"]

@@ -1,8 +1,10 @@
 import json
 
 from django import template
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from common.urls import absolute_url
 
@@ -26,3 +28,16 @@ def json_ld(data):
 
 
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def with_zone(moment):
+    """ "3. maj 2021 kl. 09:00 (CEST)": Copenhagen time with its zone written out."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return gettext("%(date)s at %(time)s (%(zone)s)") % {
+        "date": formats.date_format(local, "DATE_FORMAT"),
+        "time": local.strftime("%H:%M"),
+        "zone": local.tzname(),
+    }

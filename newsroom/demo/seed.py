@@ -218,4 +218,7 @@ def load_demo() -> PressRelease:
         ReleaseOrganisation.objects.create(release=release, organisation=los, order=0)
         ReleaseImage.objects.create(release=release, image=photo, order=0)
         ReleaseContact.objects.create(release=release, contact=contact, order=0)
+        # As publishing does: the "Om" boxes and contacts are fixed as of 3 May 2021.
+        release.freeze_record()
+        PressRelease.objects.filter(pk=release.pk).update(record=release.record)
     return release

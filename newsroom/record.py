@@ -1,0 +1,53 @@
+"""Plain-data forms of the "Om" boxes and the contact block.
+
+The same dictionaries are rendered live (drafts, person pages) and stored in
+PressRelease.record when a release is published, so what an old release said stays true.
+"""
+
+from django.utils.formats import date_format
+
+
+def position_data(position) -> dict:
+    return {
+        "title": position.title,
+        "organisation": position.organisation.label,
+        "organisation_url": position.organisation.get_absolute_url(),
+        "period": str(position.period),
+        "note": position.note,
+    }
+
+
+def person_box(person, biography) -> dict:
+    return {
+        "kind": "person",
+        "name": person.name,
+        "slug": person.slug,
+        "url": person.get_absolute_url(),
+        "as_of": date_format(biography.day, "Y-m-d"),
+        "age": biography.age,
+        "current_roles": [position_data(p) for p in biography.current_roles],
+        "board_seats": [position_data(p) for p in biography.board_seats],
+        "earlier_roles": [position_data(p) for p in biography.earlier_roles],
+        "bio": person.bio,
+    }
+
+
+def organisation_box(organisation) -> dict:
+    return {
+        "kind": "organisation",
+        "name": organisation.display_name,
+        "slug": organisation.slug,
+        "url": organisation.get_absolute_url(),
+        "about": organisation.about,
+    }
+
+
+def contact_data(contact) -> dict:
+    return {
+        "name": contact.display_name,
+        "title": contact.title,
+        "organisation": contact.organisation.label if contact.organisation_id else "",
+        "phone": contact.phone,
+        "phone_uri": contact.phone_uri,
+        "email": contact.email,
+    }

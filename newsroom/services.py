@@ -1,0 +1,126 @@
+"""Publishing operations. Each checks the user's right itself: the admin's buttons are not
+the only guard."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from common.urls import absolute_url
+from newsroom.models import Correction, PressRelease, PreviewLink, PreviewOpening
+
+PUBLISH_PERMISSION = "newsroom.publish_pressrelease"
+
+
+def can_publish(user) -> bool:
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def _require_publisher(user):
+    if not can_publish(user):
+        raise PermissionDenied("Only a Publisher may do this.")
+
+
+@transaction.atomic
+def release_publish(
+    *,
+    release: PressRelease,
+    user,
+    publish_at: datetime.datetime | None = None,
+    embargo: bool = False,
+) -> PressRelease:
+    """Publish now, or schedule (optionally under embargo) for a later second."""
+    _require_publisher(user)
+    now = timezone.now()
+    publish_at = publish_at or release.publish_at or now
+    if publish_at <= now and not embargo:
+        status = PressRelease.Status.PUBLISHED
+    else:
+        status = PressRelease.Status.EMBARGOED if embargo else PressRelease.Status.SCHEDULED
+    release.status = status
+    release.publish_at = publish_at
+    if release.record is None:
+        release.freeze_record()
+    release.save()
+    return release
+
+
+@transaction.atomic
+def release_unpublish(*, release: PressRelease, user) -> PressRelease:
+    """Withdraw a release: its URL answers 410 Gone and it leaves every list and feed."""
+    _require_publisher(user)
+    release.status = PressRelease.Status.UNPUBLISHED
+    release.save()
+    return release
+
+
+@transaction.atomic
+def release_correct(*, release: PressRelease, user, note: str) -> Correction:
+    """Record a public correction. The release's updated time moves (feeds show it); the GUID
+    stays."""
+    _require_publisher(user)
+    correction = Correction.objects.create(release=release, note=note.strip(), created_by=user)
+    PressRelease.objects.filter(pk=release.pk).update(
+        updated_at=timezone.now(), version=F("version") + 1
+    )
+    return correction
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def preview_link_issue(
+    *,
+    release: PressRelease,
+    user,
+    name: str,
+    email: str,
+    outlet: str,
+    expires_at: datetime.datetime | None = None,
+) -> tuple[PreviewLink, str]:
+    """Returns the link and its URL. The token is shown once and never stored."""
+    _require_publisher(user)
+    if release.status not in (PressRelease.Status.EMBARGOED, PressRelease.Status.SCHEDULED):
+        raise PermissionDenied("Preview links are for scheduled or embargoed releases.")
+    token = secrets.token_urlsafe(32)
+    link = PreviewLink.objects.create(
+        release=release,
+        name=name,
+        email=email,
+        outlet=outlet,
+        token_hash=_hash(token),
+        expires_at=expires_at or release.publish_at,
+        created_by=user,
+    )
+    return link, absolute_url(reverse("newsroom:embargo-preview", args=[token]))
+
+
+def preview_link_revoke(*, link: PreviewLink, user) -> None:
+    _require_publisher(user)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def preview_link_open(*, token: str, request) -> PreviewLink | None:
+    """The usable link for a token, with this opening logged; None reveals nothing."""
+    link = (
+        PreviewLink.objects.usable()
+        .select_related("release")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+    if link is None:
+        return None
+    PreviewOpening.objects.create(
+        link=link,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )
+    return link
