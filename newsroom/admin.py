@@ -67,7 +67,7 @@ class PressReleaseForm(forms.ModelForm):
     """Refuses a save based on an out-of-date copy (optimistic locking), and keeps
     publishing to Publishers."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = PressRelease
@@ -86,7 +86,7 @@ class PressReleaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+            self.initial["edit_version"] = self.instance.version
         if "publish_at" in self.fields:
             self.fields["publish_at"].help_text = _(
                 "Copenhagen time (CET in winter, CEST in summer). "
@@ -103,7 +103,7 @@ class PressReleaseForm(forms.ModelForm):
                 .values_list("version", flat=True)
                 .first()
             )
-            if current is not None and cleaned.get("version") != current:
+            if current is not None and cleaned.get("edit_version") != current:
                 raise forms.ValidationError(self.conflict_message(), code="stale")
         status = cleaned.get("status")
         if (
@@ -178,7 +178,7 @@ class PressReleaseAdmin(SimpleHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body", "byline", "topics", "documents"]}),
-        (_("Publishing"), {"fields": ["status", "publish_at", "version"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "edit_version"]}),
     ]
     actions = ["publish_now", "unpublish"]
 
@@ -303,6 +303,9 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["release", "name", "email", "outlet", "expires_at", "revoked_at"] if obj else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
 
     def has_add_permission(self, request):
         return services.can_publish(request.user)

@@ -13,7 +13,7 @@ class PressReleaseQuerySet(models.QuerySet):
         same second everywhere without a background worker.
         """
         return self.filter(
-            status__in=[self.model.Status.SCHEDULED, self.model.Status.PUBLISHED],
+            status__in=self.model.RELEASED,
             publish_at__lte=timezone.now(),
         )
 
@@ -53,7 +53,7 @@ class PressReleaseQuerySet(models.QuerySet):
         now = timezone.now()
         next_at = (
             self.filter(
-                status__in=[self.model.Status.SCHEDULED, self.model.Status.PUBLISHED],
+                status__in=self.model.RELEASED,
                 publish_at__gt=now,
             )
             .order_by("publish_at")

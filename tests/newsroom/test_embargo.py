@@ -1,0 +1,133 @@
+"""Embargo preview links: issued per journalist, signed, expiring, revocable, logged."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom import services
+from newsroom.models import PressRelease, PreviewLink
+from tests.factories import PressReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def embargoed(publisher):
+    release = PressReleaseFactory(draft=True, title="Embargo-nyhed", lead="Hemmelig indledning")
+    lift = timezone.now() + datetime.timedelta(days=1)
+    services.release_publish(release=release, user=publisher, publish_at=lift, embargo=True)
+    return release
+
+
+def issue(publisher, release, **kwargs):
+    return services.preview_link_issue(
+        release=release,
+        user=publisher,
+        name="Jens Journalist",
+        email="jens@avis.dk",
+        outlet="Avisen",
+        **kwargs,
+    )
+
+
+def path_of(url):
+    return url.removeprefix("http://testserver")
+
+
+def test_preview_link_opens_the_release_marked_embargo_and_logs_it(publisher, embargoed):
+    PressReleaseFactory(draft=True, title="Anden kladde")
+    link, url = issue(publisher, embargoed)
+    client = Client()
+    assert client.get(embargoed.get_absolute_url()).status_code == 404
+    response = client.get(path_of(url), HTTP_USER_AGENT="Avisens browser")
+    assert response.status_code == 200
+    html = response.content.decode()
+    local = timezone.localtime(embargoed.publish_at)
+    assert f"EMBARGO indtil {local.day}." in html
+    assert re.search(r"EMBARGO indtil .* kl\. \d\d:\d\d \(CES?T\)", html)
+    assert "Hemmelig indledning" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    assert "Anden kladde" not in html and 'rel="next"' not in html
+    assert '<link rel="canonical"' not in html
+    [opening] = link.openings.all()
+    assert opening.user_agent == "Avisens browser"
+
+
+def test_tokens_are_unguessable_and_not_stored(publisher, embargoed):
+    link, url = issue(publisher, embargoed)
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    assert len(token) >= 40
+    assert token not in link.token_hash and len(link.token_hash) == 64
+    assert Client().get("/embargo/" + token[:-1] + "x/").status_code == 404
+
+
+def test_expired_and_revoked_links_answer_404(publisher, embargoed, time_machine):
+    soon, soon_url = issue(
+        publisher, embargoed, expires_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    revoked, revoked_url = issue(publisher, embargoed)
+    other, other_url = issue(publisher, embargoed)
+    services.preview_link_revoke(link=revoked, user=publisher)
+    client = Client()
+    assert client.get(path_of(revoked_url)).status_code == 404
+    assert client.get(path_of(other_url)).status_code == 200  # one by one
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
+    response = client.get(path_of(soon_url))
+    assert response.status_code == 404
+    assert "Embargo-nyhed" not in response.content.decode()
+    assert not revoked.openings.exists() and not soon.openings.exists()
+
+
+def test_a_withdrawn_release_closes_its_preview_links(publisher, embargoed):
+    link, url = issue(publisher, embargoed)
+    services.release_unpublish(release=embargoed, user=publisher)
+    assert Client().get(path_of(url)).status_code == 404
+
+
+def test_embargoed_release_goes_public_at_its_second(publisher, embargoed, time_machine):
+    client = Client()
+    assert "Embargo-nyhed" not in client.get("/").content.decode()
+    time_machine.move_to(embargoed.publish_at)
+    assert "Embargo-nyhed" in client.get("/").content.decode()
+    assert client.get(embargoed.get_absolute_url()).status_code == 200
+
+
+def test_publisher_issues_and_revokes_links_in_the_admin(publisher_client, embargoed):
+    add_url = reverse("admin:newsroom_previewlink_add")
+    expires = timezone.localtime(embargoed.publish_at)
+    response = publisher_client.post(
+        add_url,
+        {
+            "release": embargoed.pk,
+            "name": "Ida",
+            "email": "ida@tv.dk",
+            "outlet": "TV",
+            "expires_at_0": expires.strftime("%d.%m.%Y"),
+            "expires_at_1": expires.strftime("%H:%M:%S"),
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    [url] = re.findall(r"http://testserver/embargo/[^/\s<\"]+/", html)
+    assert Client().get(path_of(url)).status_code == 200
+    link = PreviewLink.objects.get(name="Ida")
+    publisher_client.post(
+        reverse("admin:newsroom_previewlink_changelist"),
+        {"action": "revoke", "_selected_action": [link.pk]},
+    )
+    assert Client().get(path_of(url)).status_code == 404
+
+
+def test_editors_cannot_issue_preview_links(editor_client, editor, embargoed):
+    assert editor_client.get(reverse("admin:newsroom_previewlink_add")).status_code == 403
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        issue(editor, embargoed)
+    assert PressRelease.objects.get(pk=embargoed.pk).preview_links.count() == 0

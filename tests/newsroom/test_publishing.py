@@ -1,0 +1,290 @@
+"""Roles, scheduling, withdrawal, corrections and the record that stays true."""
+
+import datetime
+import re
+import zoneinfo
+
+import feedparser
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom import services
+from newsroom.models import PressRelease
+from people.models import Person, Position
+from tests.factories import PersonFactory, PressReleaseFactory
+
+pytestmark = pytest.mark.django_db
+CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
+
+
+def change_url(release):
+    return reverse("admin:newsroom_pressrelease_change", args=[release.pk])
+
+
+def form_data(release, **changes):
+    """What the admin change form posts for a release, with no inline rows."""
+    data = {
+        "title": release.title,
+        "slug": release.slug,
+        "lead": release.lead,
+        "body": release.body,
+        "byline": "",
+        "status": release.status,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "edit_version": release.version,
+    }
+    if release.publish_at:
+        local = timezone.localtime(release.publish_at)
+        data["publish_at_0"] = local.strftime("%d.%m.%Y")
+        data["publish_at_1"] = local.strftime("%H:%M:%S")
+    for prefix in (
+        "image_links",
+        "contact_links",
+        "person_links",
+        "organisation_links",
+        "corrections",
+    ):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
+# Roles, from both sides ---------------------------------------------------------------
+
+
+def test_editor_writes_drafts_but_cannot_publish_through_the_form(editor_client):
+    release = PressReleaseFactory(draft=True, title="Udkast")
+    response = editor_client.post(
+        change_url(release), form_data(release, status="published", title="Udkast 2")
+    )
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.title == "Udkast 2"
+    assert release.status == PressRelease.Status.DRAFT  # the status field is not theirs
+
+
+def test_editor_cannot_change_a_published_release(editor_client):
+    release = PressReleaseFactory(title="Ude")
+    response = editor_client.post(change_url(release), form_data(release, title="Ændret"))
+    assert response.status_code == 403
+    release.refresh_from_db()
+    assert release.title == "Ude"
+
+
+def test_editor_cannot_run_publish_actions(editor_client):
+    release = PressReleaseFactory(draft=True)
+    changelist = reverse("admin:newsroom_pressrelease_changelist")
+    assert "publish_now" not in editor_client.get(changelist).content.decode()
+    editor_client.post(changelist, {"action": "publish_now", "_selected_action": [release.pk]})
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.DRAFT
+
+
+def test_services_refuse_editors_whatever_the_button(editor):
+    release = PressReleaseFactory(draft=True)
+    with pytest.raises(PermissionDenied):
+        services.release_publish(release=release, user=editor)
+    with pytest.raises(PermissionDenied):
+        services.release_unpublish(release=release, user=editor)
+    with pytest.raises(PermissionDenied):
+        services.release_correct(release=release, user=editor, note="x")
+
+
+def test_publisher_publishes_and_unpublishes_with_actions(publisher_client, client):
+    release = PressReleaseFactory(draft=True, title="Nyhed fra udgiveren")
+    changelist = reverse("admin:newsroom_pressrelease_changelist")
+    publisher_client.post(changelist, {"action": "publish_now", "_selected_action": [release.pk]})
+    release.refresh_from_db()
+    assert release.is_published and release.record is not None
+    anonymous = Client()
+    assert anonymous.get(release.get_absolute_url()).status_code == 200
+    publisher_client.post(changelist, {"action": "unpublish", "_selected_action": [release.pk]})
+    gone = anonymous.get(release.get_absolute_url())
+    assert gone.status_code == 410
+    assert "trukket tilbage" in gone.content.decode()
+    assert "Nyhed fra udgiveren" not in anonymous.get("/").content.decode()
+    feed = feedparser.parse(anonymous.get("/feeds/rss/").content)
+    assert "Nyhed fra udgiveren" not in [entry.title for entry in feed.entries]
+
+
+def test_publisher_schedules_through_the_form(publisher_client):
+    release = PressReleaseFactory(draft=True)
+    when = timezone.now() + datetime.timedelta(days=2)
+    release.publish_at = when.replace(microsecond=0)
+    response = publisher_client.post(change_url(release), form_data(release, status="scheduled"))
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.SCHEDULED
+    assert release.record is not None
+
+
+def test_publish_times_are_shown_with_their_zone(staff_client):
+    summer = PressReleaseFactory(
+        draft=True, publish_at=datetime.datetime(2021, 5, 3, 10, tzinfo=CPH)
+    )
+    winter = PressReleaseFactory(
+        draft=True, publish_at=datetime.datetime(2021, 12, 1, 9, tzinfo=CPH)
+    )
+    assert (
+        "3. maj 2021 kl. 10:00 (CEST)"
+        in staff_client.get(summer.get_preview_url()).content.decode()
+    )
+    assert (
+        "1. december 2021 kl. 09:00 (CET)"
+        in staff_client.get(reverse("admin:newsroom_pressrelease_changelist")).content.decode()
+    )
+    assert winter.pk
+
+
+def test_changed_slug_answers_301_from_the_old_address(client, publisher):
+    release = PressReleaseFactory(title="Gammel titel")
+    old_url = release.get_absolute_url()
+    release.slug = "ny-titel"
+    release.save()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == "/pressemeddelelser/ny-titel/"
+    # A draft's changed slug leaves nothing behind.
+    draft = PressReleaseFactory(draft=True, slug="kladde-a")
+    draft.slug = "kladde-b"
+    draft.save()
+    assert client.get("/pressemeddelelser/kladde-a/").status_code == 404
+
+
+# The record stays true --------------------------------------------------------------
+
+
+def test_a_later_edit_to_a_person_never_rewrites_an_old_release(client, seed_release):
+    mads = Person.objects.get(name="Mads Roke Clausen")
+    frivilligraadet = Position.objects.get(person=mads, title="formand").organisation
+    Position.objects.filter(person=mads, title="formand").update(title="æresformand")
+    Position.objects.create(
+        person=mads,
+        organisation=frivilligraadet,
+        title="rådgiver",
+        kind=Position.Kind.EMPLOYMENT,
+        start=datetime.date(2020, 1, 1),
+    )
+    mads.bio = "Ny biografi skrevet i 2026."
+    mads.save()
+    release_html = client.get(seed_release.get_absolute_url()).content.decode()
+    assert "formand, <a" in release_html and "æresformand" not in release_html
+    assert "rådgiver" not in release_html and "Ny biografi" not in release_html
+    person_html = client.get(mads.get_absolute_url()).content.decode()
+    assert "æresformand" in person_html and "Ny biografi" in person_html
+
+
+def test_correction_shows_on_the_release_and_moves_the_feed_date_not_the_guid(
+    client, seed_release, publisher, time_machine
+):
+    before = feedparser.parse(client.get("/feeds/atom/").content).entries[0]
+    later = timezone.now() + datetime.timedelta(days=3)
+    time_machine.move_to(later)
+    services.release_correct(release=seed_release, user=publisher, note="Alderen er rettet.")
+    html = client.get(seed_release.get_absolute_url()).content.decode()
+    day = timezone.localtime(later).date()
+    assert f"Rettet {day.day}. " in html and "Alderen er rettet." in html
+    after = feedparser.parse(client.get("/feeds/atom/").content).entries[0]
+    assert after.id == before.id
+    assert after.updated_parsed > before.updated_parsed
+
+
+def test_publisher_adds_a_correction_in_the_admin(publisher_client, seed_release):
+    data = form_data(seed_release)
+    data.update({"corrections-TOTAL_FORMS": "1", "corrections-0-note": "Rettet stavefejl."})
+    data.update(
+        {
+            "image_links-INITIAL_FORMS": "0",
+            "contact_links-INITIAL_FORMS": "0",
+        }
+    )
+    response = publisher_client.post(change_url(seed_release), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert seed_release.corrections.get().note == "Rettet stavefejl."
+
+
+# History and concurrent edits -------------------------------------------------------
+
+
+def test_history_shows_who_changed_what_and_restores(publisher_client, publisher):
+    release = PressReleaseFactory(draft=True, title="Første titel")
+    publisher_client.post(change_url(release), form_data(release, title="Anden titel"))
+    release.refresh_from_db()
+    assert release.title == "Anden titel"
+    history_url = reverse("admin:newsroom_pressrelease_history", args=[release.pk])
+    page = publisher_client.get(history_url).content.decode()
+    assert "Første titel" in page and "Anden titel" in page  # the diff
+    assert publisher.username in page
+    first = release.history.order_by("history_date").first()
+    revert_url = reverse(
+        "admin:newsroom_pressrelease_simple_history", args=[release.pk, first.history_id]
+    )
+    form = publisher_client.get(revert_url)
+    assert form.status_code == 200
+    release.refresh_from_db()
+    data = form_data(release, title="Første titel")
+    assert publisher_client.post(revert_url, data).status_code == 302
+    release.refresh_from_db()
+    assert release.title == "Første titel"
+
+
+def test_second_save_from_an_old_copy_is_refused_and_nothing_is_lost(publisher_client):
+    release = PressReleaseFactory(draft=True, title="Original")
+    stale = form_data(release, title="Fra den langsomme redaktør")
+    # Someone else saves first.
+    publisher_client.post(change_url(release), form_data(release, title="Fra den hurtige"))
+    response = publisher_client.post(change_url(release), stale)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "IKKE gemt" in html
+    assert reverse("admin:newsroom_pressrelease_history", args=[release.pk]) in html
+    assert "Fra den langsomme redaktør" in html  # their text is still in the form
+    release.refresh_from_db()
+    assert release.title == "Fra den hurtige"
+
+
+def test_an_admin_action_also_makes_an_open_form_stale(publisher_client, publisher):
+    release = PressReleaseFactory(draft=True, title="Før")
+    stale = form_data(release, title="Efter")
+    services.release_publish(release=release, user=publisher)
+    response = publisher_client.post(change_url(release), stale)
+    assert response.status_code == 200 and "IKKE gemt" in response.content.decode()
+
+
+# Delete protection ----------------------------------------------------------------------
+
+
+def test_a_person_in_a_published_release_cannot_be_deleted(staff_client):
+    person = PersonFactory(name="Beskyttet Person")
+    PressReleaseFactory(people=[person])
+    url = reverse("admin:people_person_delete", args=[person.pk])
+    page = staff_client.get(url).content.decode()
+    assert "Beskyttet Person" in page
+    assert "beskyttede relaterede objekter" in page or "protected related objects" in page
+    staff_client.post(url, {"post": "yes"})
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_an_organisation_in_a_release_cannot_be_deleted(staff_client, seed_release):
+    from organisations.models import Organisation
+
+    los = Organisation.objects.get(short_name="LOS")
+    staff_client.post(
+        reverse("admin:organisations_organisation_delete", args=[los.pk]), {"post": "yes"}
+    )
+    assert Organisation.objects.filter(pk=los.pk).exists()
+
+
+# Caching ---------------------------------------------------------------------------------
+
+
+def test_public_pages_are_never_cached_past_the_next_publication(client, seed_release):
+    response = client.get("/")
+    assert "max-age=60" in response["Cache-Control"]
+    PressReleaseFactory(scheduled=True, publish_at=timezone.now() + datetime.timedelta(seconds=20))
+    max_age = int(re.search(r"max-age=(\d+)", client.get("/")["Cache-Control"]).group(1))
+    assert max_age <= 20
