@@ -1,0 +1,235 @@
+"""The leak matrix: nothing of a non-public release reaches any public response, by any road.
+
+Five releases (draft, scheduled, embargoed, unpublished, published) each carry a unique marker
+word in title, lead, body, photo caption and alt text. Every public page, feed, search and
+sitemap is fetched as an anonymous visitor and as a staff member without publish rights, twice
+(so a response that came from a cache is checked as well), and no marker of a non-public release
+may appear, nor any address of a photo used only by them. Then the clock moves past the
+scheduled and embargo times and both appear everywhere at once.
+"""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom import services
+from newsroom.models import PressRelease
+from tests.factories import (
+    ImageFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PressReleaseFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["draft", "scheduled", "embargoed", "unpublished", "published"]
+MARKERS = {kind: f"{kind}markoer" for kind in KINDS}
+HIDDEN = ["draft", "scheduled", "embargoed", "unpublished"]
+FORMATS = ["rss", "atom", "json"]
+
+
+@pytest.fixture
+def world(publisher):
+    topic = TopicFactory(name="Fællesemne")
+    person = PersonFactory(name="Fælles Person")
+    organisation = OrganisationFactory(name="Fælles Organisation", short_name="FO")
+    now = timezone.now()
+    shared_photo = ImageFactory(caption="Fælles foto", alt_text="Fælles alt")
+    releases, photos = {}, {}
+    for kind in KINDS:
+        marker = MARKERS[kind]
+        photos[kind] = ImageFactory(
+            title=f"Foto {marker}",
+            caption=f"Billedtekst {marker}",
+            alt_text=f"Alt {marker}",
+            credit=f"Fotograf {marker}",
+        )
+        release = PressReleaseFactory(
+            draft=True,
+            title=f"Titel {marker}",
+            lead=f"Indledning {marker}",
+            body=f"<p>Brødtekst {marker} om samskabelse.</p>",
+            people=[person],
+            photos=[photos[kind], shared_photo],
+        )
+        release.topics.add(topic)
+        release.organisations.add(organisation)
+        release.byline = organisation
+        release.save()
+        releases[kind] = release
+    hour = datetime.timedelta(hours=1)
+    services.release_publish(release=releases["published"], user=publisher, publish_at=now - hour)
+    services.release_publish(release=releases["scheduled"], user=publisher, publish_at=now + hour)
+    services.release_publish(
+        release=releases["embargoed"], user=publisher, publish_at=now + 2 * hour, embargo=True
+    )
+    services.release_publish(release=releases["unpublished"], user=publisher, publish_at=now - hour)
+    services.release_unpublish(release=releases["unpublished"], user=publisher)
+    return {
+        "releases": releases,
+        "photos": photos,
+        "topic": topic,
+        "person": person,
+        "organisation": organisation,
+        "now": now,
+    }
+
+
+def public_urls(world) -> list[str]:
+    topic, person, organisation = world["topic"], world["person"], world["organisation"]
+    now = timezone.localtime(world["now"])
+    urls = [
+        "/",
+        f"/?emne={topic.slug}",
+        f"/?organisation={organisation.slug}",
+        f"/?aar={now.year}",
+        "/?page=2",
+        reverse("newsroom:archive"),
+        f"/arkiv/{now.year}/",
+        f"/arkiv/{now.year}/{now.month}/",
+        topic.get_absolute_url(),
+        person.get_absolute_url(),
+        organisation.get_absolute_url(),
+        reverse("newsroom:contacts"),
+        reverse("newsroom:presskit"),
+        reverse("newsroom:feeds"),
+        "/sitemap.xml",
+        "/robots.txt",
+        reverse("newsroom:subscribe"),
+    ]
+    for format_name in FORMATS:
+        urls.append(reverse("newsroom:feed", args=[format_name]))
+        for scope, obj in (
+            ("emner", topic),
+            ("organisationer", organisation),
+            ("personer", person),
+        ):
+            urls.append(reverse("newsroom:scoped-feed", args=[scope, obj.slug, format_name]))
+    for release in world["releases"].values():
+        urls += [
+            release.get_absolute_url(),
+            reverse("newsroom:release-presskit", args=[release.slug]),
+        ]
+    for word in [*MARKERS.values(), "samskabelse", "Titel", "Fælles"]:
+        urls.append(f"{reverse('newsroom:search')}?q={word}")
+    for photo in world["photos"].values():
+        urls.append(reverse("newsroom:image-download", args=[photo.pk]))
+    return urls
+
+
+def hidden_traces(world) -> dict[str, list[str]]:
+    """What must never appear: markers, and every address of photos only hidden releases use."""
+    traces = {}
+    for kind in HIDDEN:
+        photo = world["photos"][kind]
+        addresses = [
+            photo.file.url,
+            photo.master.url,
+            *[r.file.url for r in photo.renditions.all()],
+            reverse("newsroom:image-download", args=[photo.pk]),
+        ]
+        traces[kind] = [MARKERS[kind], MARKERS[kind].capitalize(), *addresses]
+    return traces
+
+
+def body_of(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("latin-1")
+    return response.content.decode()
+
+
+def visitors(editor):
+    anonymous = Client()
+    staff = Client()
+    staff.force_login(editor)
+    return {"anonymous": anonymous, "staff without publish rights": staff}
+
+
+def test_nothing_non_public_leaks_anywhere(world, editor):
+    traces = hidden_traces(world)
+    urls = public_urls(world)
+    checked = 0
+    for who, client in visitors(editor).items():
+        for _round in ("first", "repeat"):
+            for url in urls:
+                response = client.get(url)
+                assert response.status_code in (200, 301, 404, 410), (who, url)
+                # The visitor's own address and query are echoed back (language switch, search
+                # box): that is what they typed, not a leak. Everything else is checked.
+                content = body_of(response).replace(url.split("?")[0], "")
+                if "?q=" in url:
+                    content = content.replace(url.split("?q=")[1], "")
+                for kind, needles in traces.items():
+                    for needle in needles:
+                        assert needle not in content, f"{kind} leaked via {url} to {who}"
+                checked += 1
+    assert checked == 4 * len(urls)
+
+
+def test_the_published_release_is_everywhere_it_should_be(world):
+    client = Client()
+    marker = MARKERS["published"]
+    for url in [
+        "/",
+        world["topic"].get_absolute_url(),
+        world["person"].get_absolute_url(),
+        world["organisation"].get_absolute_url(),
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/feeds/json/",
+        f"/soeg/?q={marker}",
+    ]:
+        assert marker in client.get(url).content.decode(), url
+
+
+def test_hidden_releases_answer_404_or_410_and_photos_have_random_names(world):
+    client = Client()
+    for kind in HIDDEN:
+        expected = 410 if kind == "unpublished" else 404
+        assert client.get(world["releases"][kind].get_absolute_url()).status_code == expected
+        photo = world["photos"][kind]
+        for name in [
+            photo.file.name,
+            photo.master.name,
+            *[r.file.name for r in photo.renditions.all()],
+        ]:
+            assert "photo" not in name.rsplit("/", 1)[1]  # the uploader's file name is gone
+            assert len(name.rsplit("/", 1)[1].split(".")[0]) == 32
+        assert client.get(reverse("newsroom:image-download", args=[photo.pk])).status_code == 404
+
+
+def test_scheduled_and_embargoed_go_public_everywhere_in_the_same_second(world, time_machine):
+    client = Client()
+    scheduled, embargoed = world["releases"]["scheduled"], world["releases"]["embargoed"]
+    time_machine.move_to(scheduled.publish_at - datetime.timedelta(seconds=1))
+    assert MARKERS["scheduled"] not in client.get("/").content.decode()
+    places = [
+        "/",
+        world["topic"].get_absolute_url(),
+        world["person"].get_absolute_url(),
+        world["organisation"].get_absolute_url(),
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/feeds/json/",
+        "/feeds/emner/faellesemne/rss/",
+        "/sitemap.xml",
+        f"/soeg/?q={MARKERS['scheduled']}",
+        scheduled.get_absolute_url(),
+    ]
+    time_machine.move_to(scheduled.publish_at)
+    for url in places:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert MARKERS["scheduled"] in content or scheduled.slug in content, url
+        assert MARKERS["embargoed"] not in content, url
+    time_machine.move_to(embargoed.publish_at)
+    for url in places[:-2]:
+        content = client.get(url).content.decode()
+        assert MARKERS["embargoed"] in content or embargoed.slug in content, url
+    assert PressRelease.objects.published().count() == 3
