@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
@@ -13,7 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, ListView, TemplateView, dates
 
 from common.urls import absolute_url
-from media.models import Image, MediaContact
+from media.models import Document, Image, MediaContact
+from media.validators import ALLOWED_DOCUMENT_EXTENSIONS
 from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
@@ -188,6 +191,25 @@ class TopicDetailView(ReleasesOfObjectView):
     template_name = "newsroom/topic_detail.html"
     model_of_object = Topic
     release_filter = "topics"
+
+
+def document_download(request, pk):
+    """A document of a published release, always as an attachment that browsers won't sniff."""
+    document = get_object_or_404(
+        Document.objects.filter(releases__in=PressRelease.objects.published()).distinct(), pk=pk
+    )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing.")) from None
+    content_type = ALLOWED_DOCUMENT_EXTENSIONS.get(
+        PurePath(document.file.name).suffix.lower(), "application/octet-stream"
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.download_filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def image_download(request, pk):

@@ -136,3 +136,27 @@ def test_public_files_are_upright_without_gps_and_carry_the_credit(staff_client)
             assert 0x8825 not in picture.getexif()
     # The upload itself (with its GPS) is linked from nowhere public.
     assert image.master.name != image.file.name
+
+
+def test_documents_download_as_attachments_only_from_published_releases(client):
+    from django.core.files.base import ContentFile
+
+    from media.models import Document
+    from tests.factories import PressReleaseFactory
+
+    published = Document(title="Årsrapport 2021")
+    published.file.save("rapport.pdf", ContentFile(b"%PDF-1.4 demo"), save=True)
+    hidden = Document(title="Hemmelig rapport")
+    hidden.file.save("hemmelig.pdf", ContentFile(b"%PDF-1.4 demo"), save=True)
+    release = PressReleaseFactory()
+    release.documents.add(published)
+    PressReleaseFactory(draft=True).documents.add(hidden)
+    html = client.get(release.get_absolute_url()).content.decode()
+    url = reverse("newsroom:document-download", args=[published.pk])
+    assert url in html and published.file.url not in html
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="aarsrapport-2021.pdf"')
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert client.get(reverse("newsroom:document-download", args=[hidden.pk])).status_code == 404
