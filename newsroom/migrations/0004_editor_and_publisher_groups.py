@@ -9,8 +9,14 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 CONTENT = {
-    "newsroom": ["pressrelease", "topic", "releaseperson", "releaseorganisation",
-                 "releaseimage", "releasecontact"],
+    "newsroom": [
+        "pressrelease",
+        "topic",
+        "releaseperson",
+        "releaseorganisation",
+        "releaseimage",
+        "releasecontact",
+    ],
     "people": ["person", "position"],
     "organisations": ["organisation"],
     "media": ["image", "document", "mediacontact"],
@@ -31,10 +37,14 @@ PUBLISHER_EXTRA = [
 
 
 def create_groups(apps, schema_editor):
+    # Permissions are normally made after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        if app_config.models_module is None:  # a migration's historical app registry
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
+        else:
+            create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 

@@ -42,6 +42,13 @@ PAGES = [
     Page("topic", "/emner/samskabelse/"),
     Page("feeds", "/feeds/"),
     Page("subscribe", "/abonnement/"),
+    Page("archive", "/arkiv/"),
+    Page("archive-month", "/arkiv/2021/5/"),
+    Page("search", "/soeg/?q=samskabende"),
+    Page("search-empty", "/soeg/?q=zzzxq"),
+    Page("contacts", "/pressekontakter/"),
+    Page("presskit", "/pressefotos/"),
+    Page("release-presskit", f"/pressemeddelelser/{SEED_SLUG}/pressefotos/"),
     Page("not-found", "/findes-ikke/", 404),
 ]
 PAGE_IDS = [page.id for page in PAGES]
