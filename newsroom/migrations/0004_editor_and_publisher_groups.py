@@ -39,7 +39,7 @@ PUBLISHER_EXTRA = [
 def create_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
-        if app_config.models_module is None:  # a migration's historical app registry
+        if getattr(app_config, "models_module", None) is None:  # historical registry
             app_config.models_module = True
             create_permissions(app_config, apps=apps, verbosity=0)
             app_config.models_module = None
