@@ -1,0 +1,94 @@
+"""`make bench`: how fast the public pages answer, and with how many queries, as data grows.
+
+It builds its own data in whatever database it is pointed at (make bench uses a throw-away
+SQLite file, or PostgreSQL with DATABASE_URL), then times in-process requests with Django's
+test client: no network, so the figures are the application's own cost.
+"""
+
+import datetime
+import statistics
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.demo.seed import load_demo
+from newsroom.models import PressRelease, ReleaseImage, ReleasePerson, Topic
+
+
+class Command(BaseCommand):
+    help = "Benchmark the public pages (median and 95th percentile, queries per page)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--releases", type=int, default=300)
+        parser.add_argument("--repeat", type=int, default=30)
+
+    def handle(self, *args, releases, repeat, **options):
+        call_command("migrate", verbosity=0)
+        seed = load_demo()
+        self.grow(seed, releases)
+        topic = seed.topics.order_by("name").first()
+        person = seed.people.first()
+        pages = {
+            "index": "/",
+            "index filtered": f"/?emne={topic.slug}",
+            "release": seed.get_absolute_url(),
+            "person": person.get_absolute_url(),
+            "topic": topic.get_absolute_url(),
+            "archive": reverse("newsroom:archive"),
+            "search": "/soeg/?q=samskabelse",
+            "press photos": reverse("newsroom:presskit"),
+            "feed rss": "/feeds/rss/",
+            "feed atom": "/feeds/atom/",
+            "feed json": "/feeds/json/",
+            "sitemap": "/sitemap.xml",
+        }
+        client = Client()
+        self.stdout.write(
+            f"{PressRelease.objects.published().count()} published releases, "
+            f"{repeat} requests per page, database: {connection.vendor}\n"
+        )
+        self.stdout.write(f"{'page':<16}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
+        for name, url in pages.items():
+            client.get(url)  # warm up
+            timings = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            timings.sort()
+            p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+            self.stdout.write(
+                f"{name:<16}{statistics.median(timings):>11.1f}{p95:>9.1f}"
+                f"{len(queries.captured_queries):>9}"
+            )
+
+    def grow(self, seed, count):
+        """Releases like the seed, sharing its people, topics and photo."""
+        existing = PressRelease.objects.count()
+        if existing > count:
+            return
+        topics = list(Topic.objects.all())
+        person = seed.people.first()
+        image = seed.images.first()
+        start = timezone.now() - datetime.timedelta(days=count)
+        for number in range(existing, count + 1):
+            release = PressRelease.objects.create(
+                title=f"Benchmark-pressemeddelelse {number} om samskabelse",
+                lead="En indledning om samskabelse og velfærd. " * 3,
+                body=seed.body,
+                byline=seed.byline,
+                status=PressRelease.Status.PUBLISHED,
+                publish_at=start + datetime.timedelta(days=number),
+            )
+            release.topics.set(topics[: 1 + number % len(topics)])
+            ReleasePerson.objects.create(release=release, person=person)
+            ReleaseImage.objects.create(release=release, image=image)
