@@ -10,6 +10,7 @@ from PIL import ImageOps
 
 from common.slugs import DANISH_TRANSLITERATION
 from media.models import Document, Image, Rendition
+from media.validators import check_pixel_count, pillow_guard
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FORMATS = ("JPEG", "WEBP")
@@ -51,11 +52,18 @@ def image_process(*, image: Image) -> Image:
     """Make the public original (upright, credit in EXIF, no GPS) and the renditions."""
     image.file.open("rb")
     try:
-        with PillowImage.open(image.file) as original:
+        # The same pixel limit as the upload check, before decoding: also for images that
+        # reach this function some other way than through a validated upload.
+        with pillow_guard(), PillowImage.open(image.file) as original:
+            check_pixel_count(original)
             upright = ImageOps.exif_transpose(original)
             upright.load()
     finally:
         image.file.seek(0)
+    # Nothing of the upload's own metadata is carried into the public files: Pillow would
+    # otherwise write the upload's JPEG comment (COM), which may hold anything, into every
+    # JPEG it saves. Only transparency is kept, which the pixels need.
+    upright.info = {k: v for k, v in upright.info.items() if k == "transparency"}
     master_bytes, image.mime_type, extension = _master(image, upright)
     upright = upright.convert("RGB")
     image.file_size = len(master_bytes)

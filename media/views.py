@@ -1,7 +1,12 @@
+import contextlib
+import logging
+
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from PIL import Image as PillowImage
 
 from media.models import Image
 from media.services import image_process
@@ -9,27 +14,60 @@ from media.validators import validate_image_file
 
 EDITOR_IMAGE_WIDTH = 960
 
+logger = logging.getLogger(__name__)
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": {"message": message}}, status=status)
+
+
+def _delete_files(image: Image):
+    """Best effort: the stored upload, the public master and any renditions already written."""
+    with contextlib.suppress(DatabaseError):
+        for rendition in list(image.renditions.all()) if image.pk else []:
+            rendition.file.delete(save=False)
+    for field in (image.master, image.file):
+        if field:
+            with contextlib.suppress(OSError):
+                field.delete(save=False)
+
 
 @require_POST
 def editor_image_upload(request):
     """CKEditor 5's image upload, routed into the media library.
 
-    The same checks as every other upload (size before decoding, a full decode by Pillow,
-    JPEG/PNG/WebP only); the body gets a re-encoded rendition with a random name and no
-    metadata, never the uploaded bytes or the uploader's file name.
+    The same checks as every other upload (media.validators: size before decoding, SVG,
+    pixel limit from the header, content matching the file name, a full decode, no data
+    after the image); the body gets a re-encoded rendition with a random name and no
+    metadata, never the uploaded bytes or the uploader's file name. A refused file answers
+    400 with a message CKEditor shows, and nothing is stored.
     """
     if not (request.user.is_active and request.user.is_staff):
-        return JsonResponse({"error": {"message": _("Only staff can upload files.")}}, status=403)
+        return _error(_("Only staff can upload files."), status=403)
     upload = request.FILES.get("upload")
     if upload is None:
-        return JsonResponse({"error": {"message": _("No file was sent.")}}, status=400)
+        return _error(_("No file was sent."))
     try:
         validate_image_file(upload)
     except ValidationError as error:
-        return JsonResponse({"error": {"message": " ".join(error.messages)}}, status=400)
+        return _error(" ".join(error.messages))
     image = Image(title=upload.name[:200], alt_text="")
-    image.file.save(upload.name, upload, save=False)
-    image.save()
-    image_process(image=image)
+    try:
+        with transaction.atomic():
+            try:
+                image.file.save(upload.name, upload, save=False)
+                image.save()
+                image_process(image=image)
+            except BaseException:
+                _delete_files(image)
+                raise
+    except ValidationError as error:
+        return _error(" ".join(error.messages))
+    except (OSError, ValueError, PillowImage.DecompressionBombError) as error:
+        # The upload passed the checks but Pillow still could not re-encode it.
+        logger.warning("Editor image upload could not be processed: %r", error)
+        return _error(
+            _("The image could not be processed. Save it again as a JPEG, PNG or WebP file.")
+        )
     rendition = image.rendition(EDITOR_IMAGE_WIDTH)
     return JsonResponse({"url": rendition.file.url})
