@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from media.models import Document, Image, MediaContact
 from media.services import document_process, image_process
+from media.validators import validate_image_file
 
 
 @admin.register(MediaContact)
@@ -29,6 +30,10 @@ def thumbnail(image: Image, height: int = 48):
 
 
 class ImageForm(forms.ModelForm):
+    # A plain file field: our validator (media.validators) gives the specific message for SVG,
+    # bombs, corrupt files and the rest, before Django's generic image check would.
+    file = forms.FileField(label=_("file"))
+
     class Meta:
         model = Image
         fields = ["file", "title", "caption", "alt_text", "credit", "usage_terms"]
@@ -37,6 +42,13 @@ class ImageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The media library holds press photos: no photo without its credit.
         self.fields["credit"].required = True
+
+    def clean_file(self):
+        # Before the model reads the image's dimensions, so a bomb never reaches Pillow's decoder.
+        upload = self.cleaned_data["file"]
+        if upload and "file" in self.changed_data:
+            validate_image_file(upload)
+        return upload
 
 
 @admin.register(Image)

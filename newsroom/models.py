@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -131,9 +132,13 @@ class PressRelease(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     # The "Om" boxes, boilerplate and contact block as they stood when it was published.
     record = models.JSONField(null=True, blank=True, editable=False)
+    # Full-text search on PostgreSQL (danish configuration); kept up to date by save().
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PressReleaseQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["alerts_queued_at"])
+    history = HistoricalRecords(
+        m2m_fields=[topics], excluded_fields=["alerts_queued_at", "search_vector"]
+    )
 
     class Meta:
         ordering = [models.F("publish_at").desc(nulls_first=True), "-pk"]
@@ -157,6 +162,9 @@ class PressRelease(TimeStampedModel):
             self.version += 1
             self._remember_old_slug()
         super().save(*args, **kwargs)
+        from newsroom.search import update_search_vector
+
+        update_search_vector([self.pk])
 
     def get_absolute_url(self):
         return reverse("newsroom:release-detail", kwargs={"slug": self.slug})

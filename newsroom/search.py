@@ -68,16 +68,28 @@ def search_releases(query: str) -> list[ReleaseHit]:
     return _search_releases_simple(releases, query)
 
 
-def _search_releases_postgres(releases, query):
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    vector = (
+def release_search_vector():
+    """Title weighs most, then the lead, then the body without its tags."""
+    return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
         + SearchVector(_strip_tags_sql(F("body")), weight="C", config=SEARCH_CONFIG)
     )
+
+
+def update_search_vector(release_ids) -> None:
+    """Store the vector (PostgreSQL only) so searches use the GIN index, not a table scan."""
+    if connection.vendor == "postgresql":
+        PressRelease.objects.filter(pk__in=release_ids).update(
+            search_vector=release_search_vector()
+        )
+
+
+def _search_releases_postgres(releases, query):
+    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     found = (
-        releases.annotate(rank=SearchRank(vector, search_query))
-        .filter(rank__gt=0)
+        releases.filter(search_vector=search_query)
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
         .annotate(
             snippet=SearchHeadline(
                 _strip_tags_sql(F("body")),
