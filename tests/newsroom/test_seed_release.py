@@ -49,7 +49,7 @@ def test_seed_release_page_reads_like_the_seed(client, seed_release):
     text = page_text(client.get(seed_release.get_absolute_url()))
     assert "Ny direktør med fokus på samskabelse" in text
     assert "I dag sætter 52-årige Mads Roke Clausen sig i direktørstolen" in text
-    assert "3. maj 2021" in text
+    assert "3. maj 2021 kl. 09:00 (CEST)" in text
     assert "Af LOS" in text
     for paragraph in BODY_PARAGRAPHS_FROM_SEED:
         assert paragraph in text
