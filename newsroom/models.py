@@ -286,15 +286,23 @@ class Correction(models.Model):
         return self.note
 
 
-class ReleasePerson(models.Model):
+class OrderedLink(models.Model):
+    """A release's link to something it shows in an order the editor chooses."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class ReleasePerson(OrderedLink):
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="person_links")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="release_links", verbose_name=_("person")
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["order", "pk"]
+    class Meta(OrderedLink.Meta):
         constraints = [
             models.UniqueConstraint(fields=["release", "person"], name="unique_release_person")
         ]
@@ -305,7 +313,7 @@ class ReleasePerson(models.Model):
         return str(self.person)
 
 
-class ReleaseOrganisation(models.Model):
+class ReleaseOrganisation(OrderedLink):
     release = models.ForeignKey(
         PressRelease, on_delete=models.CASCADE, related_name="organisation_links"
     )
@@ -315,10 +323,8 @@ class ReleaseOrganisation(models.Model):
         related_name="release_links",
         verbose_name=_("organisation"),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["order", "pk"]
+    class Meta(OrderedLink.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["release", "organisation"], name="unique_release_organisation"
@@ -331,7 +337,7 @@ class ReleaseOrganisation(models.Model):
         return str(self.organisation)
 
 
-class ReleaseImage(models.Model):
+class ReleaseImage(OrderedLink):
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="image_links")
     image = models.ForeignKey(
         Image, on_delete=models.PROTECT, related_name="release_links", verbose_name=_("image")
@@ -340,8 +346,7 @@ class ReleaseImage(models.Model):
         _("order"), default=0, help_text=_("The first photo is the lead photo.")
     )
 
-    class Meta:
-        ordering = ["order", "pk"]
+    class Meta(OrderedLink.Meta):
         constraints = [
             models.UniqueConstraint(fields=["release", "image"], name="unique_release_image")
         ]
@@ -358,7 +363,7 @@ class ReleaseImage(models.Model):
             )
 
 
-class ReleaseContact(models.Model):
+class ReleaseContact(OrderedLink):
     release = models.ForeignKey(
         PressRelease, on_delete=models.CASCADE, related_name="contact_links"
     )
@@ -368,10 +373,8 @@ class ReleaseContact(models.Model):
         related_name="release_links",
         verbose_name=_("media contact"),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["order", "pk"]
+    class Meta(OrderedLink.Meta):
         constraints = [
             models.UniqueConstraint(fields=["release", "contact"], name="unique_release_contact")
         ]
