@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -89,6 +90,23 @@ def send_manage_link(*, subscription: Subscription) -> None:
             body=render_to_string("alerts/manage.txt", context),
             to=[subscription.email],
         ).send()
+
+
+# Django's tasks framework: sign-up answers at once whatever the mail server does. The default
+# (immediate) backend runs them in the request and logs a failure instead of raising; set
+# TASKS to a queueing backend to run them elsewhere.
+@task
+def send_confirmation_task(subscription_id: int) -> None:
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is not None and subscription.confirmed_at is None:
+        send_confirmation(subscription=subscription)
+
+
+@task
+def send_manage_link_task(subscription_id: int) -> None:
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is not None:
+        send_manage_link(subscription=subscription)
 
 
 def queue_alerts(*, now: datetime.datetime | None = None) -> int:

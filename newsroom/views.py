@@ -271,7 +271,7 @@ class SubscribeView(FormView):
         email = form.cleaned_data["email"].strip().lower()
         existing = Subscription.objects.filter(email__iexact=email).first()
         if existing and existing.confirmed_at:
-            alerts.send_manage_link(subscription=existing)
+            alerts.send_manage_link_task.enqueue(existing.pk)
         else:
             subscription = existing or Subscription(email=email)
             subscription.all_releases = form.cleaned_data["all_releases"]
@@ -279,7 +279,7 @@ class SubscribeView(FormView):
             subscription.save()
             subscription.topics.set(form.cleaned_data["topics"])
             subscription.organisations.set(form.cleaned_data["organisations"])
-            alerts.send_confirmation(subscription=subscription)
+            alerts.send_confirmation_task.enqueue(subscription.pk)
         # The same answer whether or not the address was known: it reveals nothing.
         return render(self.request, "alerts/check_inbox.html", {"email": email})
 

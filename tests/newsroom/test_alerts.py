@@ -203,3 +203,17 @@ def test_staff_export_subscribers_as_csv(staff_client):
     )
     assert response["Content-Type"].startswith("text/csv")
     assert "x@example.org" in response.content.decode()
+
+
+def test_a_mail_server_outage_at_sign_up_is_no_error_page(client, monkeypatch):
+    def refuse(**kwargs):
+        raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr(alerts, "send_confirmation", refuse)
+    response = subscribe(client)
+    assert response.status_code == 200
+    assert Subscription.objects.filter(email="journalist@example.org").exists()
+    # Signing up again, once the server is back, sends the confirmation.
+    monkeypatch.undo()
+    subscribe(client)
+    assert len(mail.outbox) == 1
