@@ -288,3 +288,20 @@ def test_public_pages_are_never_cached_past_the_next_publication(client, seed_re
     PressReleaseFactory(scheduled=True, publish_at=timezone.now() + datetime.timedelta(seconds=20))
     max_age = int(re.search(r"max-age=(\d+)", client.get("/")["Cache-Control"]).group(1))
     assert max_age <= 20
+
+
+def test_people_and_organisations_have_history_with_diffs(staff_client, seed_release):
+    from organisations.models import Organisation
+
+    mads = Person.objects.get(name="Mads Roke Clausen")
+    mads.bio = "Første udgave."
+    mads.save()
+    mads.bio = "Anden udgave."
+    mads.save()
+    page = staff_client.get(reverse("admin:people_person_history", args=[mads.pk]))
+    assert "Første udgave." in page.content.decode() and "Anden udgave." in page.content.decode()
+    los = Organisation.objects.get(short_name="LOS")
+    los.website = "https://example.org/los/"
+    los.save()
+    page = staff_client.get(reverse("admin:organisations_organisation_history", args=[los.pk]))
+    assert "https://example.org/los/" in page.content.decode()
