@@ -2,8 +2,10 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -86,7 +88,12 @@ class PressReleaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["edit_version"] = self.instance.version
+            # From the stored row: the history view hands us an old copy of the release.
+            self.initial["edit_version"] = (
+                PressRelease.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
         if "publish_at" in self.fields:
             self.fields["publish_at"].help_text = _(
                 "Copenhagen time (CET in winter, CEST in summer). "
@@ -210,6 +217,25 @@ class PressReleaseAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring an old version is an edit like any other, with the same rights: an Editor
+        may restore only a draft to a draft version."""
+        current = self.get_object(request, object_id)
+        if current is None:
+            raise Http404
+        if request.method == "POST":
+            old = current.history.filter(history_id=version_id).values_list("status", flat=True)
+            restores_a_draft = old.first() == PressRelease.Status.DRAFT
+            if not self.has_change_permission(request, current) or not (
+                services.can_publish(request.user) or restores_a_draft
+            ):
+                raise PermissionDenied
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -132,6 +132,8 @@ class PressRelease(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     # The "Om" boxes, boilerplate and contact block as they stood when it was published.
     record = models.JSONField(null=True, blank=True, editable=False)
+    # Whether the public has ever seen it: a withdrawn release answers 410 only if so.
+    was_public = models.BooleanField(default=False, editable=False)
     # Full-text search on PostgreSQL (danish configuration); kept up to date by save().
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -158,9 +160,24 @@ class PressRelease(TimeStampedModel):
             self.slug = unique_slug(PressRelease, self.title, instance_pk=self.pk)
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
+        stored = None
         if self.pk:
-            self.version += 1
-            self._remember_old_slug()
+            stored = (
+                PressRelease.objects.filter(pk=self.pk)
+                .values("slug", "status", "publish_at", "version", "record", "was_public")
+                .first()
+            )
+        if stored:
+            # Counted from the stored row, so a restore from history never moves it back.
+            self.version = stored["version"] + 1
+            if self.record is None and stored["record"] and self.status in self.RELEASED:
+                self.record = stored["record"]  # a restored old copy keeps the frozen record
+            self.was_public = stored["was_public"] or (
+                stored["status"] in self.RELEASED
+                and stored["publish_at"] is not None
+                and stored["publish_at"] <= timezone.now()
+            )
+            self._remember_old_slug(stored)
         super().save(*args, **kwargs)
         from newsroom.search import update_search_vector
 
@@ -176,11 +193,10 @@ class PressRelease(TimeStampedModel):
     def get_preview_url(self):
         return reverse("newsroom:release-preview", kwargs={"pk": self.pk})
 
-    def _remember_old_slug(self):
+    def _remember_old_slug(self, stored):
         """A published release keeps answering at its old address (301)."""
-        old = PressRelease.objects.filter(pk=self.pk).values_list("slug", "status").first()
-        if old and old[0] != self.slug and old[1] in self.RELEASED:
-            ReleaseSlug.objects.get_or_create(slug=old[0], defaults={"release": self})
+        if stored["slug"] != self.slug and stored["status"] in self.RELEASED:
+            ReleaseSlug.objects.get_or_create(slug=stored["slug"], defaults={"release": self})
             ReleaseSlug.objects.filter(slug=self.slug).delete()
 
     @property

@@ -67,13 +67,17 @@ class ReleaseDetailView(DetailView):
 
     def gone_or_moved(self, slug):
         """410 for a withdrawn release, 301 from an earlier address; otherwise 404."""
-        release = PressRelease.objects.filter(slug=slug).only("status").first()
+        release = PressRelease.objects.filter(slug=slug).only("status", "was_public").first()
         if release is None:
             moved = ReleaseSlug.objects.select_related("release").filter(slug=slug).first()
             release = moved.release if moved else None
             if release is not None and release.is_published:
                 return HttpResponsePermanentRedirect(release.get_absolute_url())
-        if release is not None and release.status == PressRelease.Status.UNPUBLISHED:
+        if (
+            release is not None
+            and release.status == PressRelease.Status.UNPUBLISHED
+            and release.was_public
+        ):
             return render(self.request, "410.html", status=410)
         raise Http404(_("No such press release."))
 

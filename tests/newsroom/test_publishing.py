@@ -225,11 +225,56 @@ def test_history_shows_who_changed_what_and_restores(publisher_client, publisher
     )
     form = publisher_client.get(revert_url)
     assert form.status_code == 200
+    # Submit the restore form as rendered: it carries the stored version, not the old one's.
+    shown_version = re.search(r'name="edit_version" value="(\d+)"', form.content.decode()).group(1)
     release.refresh_from_db()
-    data = form_data(release, title="Første titel")
+    assert int(shown_version) == release.version
+    data = form_data(release, title="Første titel", edit_version=shown_version)
     assert publisher_client.post(revert_url, data).status_code == 302
     release.refresh_from_db()
     assert release.title == "Første titel"
+    assert release.version > int(shown_version)  # never backwards
+
+
+def test_editors_cannot_use_history_to_publish_or_withdraw(editor_client, publisher):
+    release = PressReleaseFactory(draft=True, title="Kladde")
+    services.release_publish(release=release, user=publisher)  # a published version exists
+    services.release_unpublish(release=release, user=publisher)
+    published_version = release.history.filter(status="published").first()
+    revert_url = reverse(
+        "admin:newsroom_pressrelease_simple_history",
+        args=[release.pk, published_version.history_id],
+    )
+    release.refresh_from_db()
+    response = editor_client.post(revert_url, form_data(release, title="Tilbage igen"))
+    assert response.status_code == 403
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.UNPUBLISHED and release.title == "Kladde"
+    assert Client().get(release.get_absolute_url()).status_code == 410
+
+
+def test_restoring_an_old_version_keeps_the_frozen_record(publisher_client, seed_release):
+    frozen = seed_release.record
+    first = seed_release.history.order_by("history_date").first()
+    revert_url = reverse(
+        "admin:newsroom_pressrelease_simple_history", args=[seed_release.pk, first.history_id]
+    )
+    seed_release.refresh_from_db()
+    publisher_client.post(revert_url, form_data(seed_release))
+    seed_release.refresh_from_db()
+    assert seed_release.record == frozen
+
+
+def test_a_release_withdrawn_before_it_was_ever_public_is_simply_not_found(publisher):
+    release = PressReleaseFactory(draft=True)
+    services.release_publish(
+        release=release,
+        user=publisher,
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+        embargo=True,
+    )
+    services.release_unpublish(release=release, user=publisher)
+    assert Client().get(release.get_absolute_url()).status_code == 404
 
 
 def test_second_save_from_an_old_copy_is_refused_and_nothing_is_lost(publisher_client):
