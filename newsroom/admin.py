@@ -245,8 +245,9 @@ class PressReleaseAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         release = form.instance
-        if release.status in PressRelease.RELEASED and release.record is None:
-            # Freeze once the people, organisations and contacts are saved too.
+        if release.status in PressRelease.RELEASED and not release.was_public:
+            # (Re)freeze once the people, organisations and contacts are saved too; after the
+            # public has seen it, the record stays as it was.
             release.freeze_record()
             PressRelease.objects.filter(pk=release.pk).update(record=release.record)
 

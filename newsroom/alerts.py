@@ -7,11 +7,13 @@ alert is sent and marked inside one transaction, so a crash leaves it pending, n
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -134,20 +136,35 @@ def queue_alerts(*, now: datetime.datetime | None = None) -> int:
                     ignore_conflicts=True,
                 )
                 queued += len(created)
+            # The record is fixed as it stands in the second the release went public.
+            if not release.was_public:
+                release.freeze_record()
             # update(), not save(): the release's own "updated" time must not move.
-            PressRelease.objects.filter(pk=release.pk).update(alerts_queued_at=now)
+            PressRelease.objects.filter(pk=release.pk).update(
+                alerts_queued_at=now, record=release.record, was_public=True
+            )
     return queued
 
 
 def send_pending_alerts(*, limit: int = 500) -> int:
-    """Send queued alerts, one row per transaction. Returns how many this worker sent."""
+    """Send queued alerts, one row per transaction. Returns how many this worker sent.
+
+    A delivery the mail server refuses is retried later (after 1, 2, 4 ... minutes) and given
+    up after MAX_ATTEMPTS, so one bad address never holds up the others.
+    """
     sent = 0
     releases: dict[int, PressRelease] = {}
-    while sent < limit:
+    for _ in range(limit):
         with transaction.atomic():
+            now = timezone.now()
             delivery = (
                 AlertDelivery.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True, release__in=PressRelease.objects.published())
+                .filter(
+                    Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                    sent_at__isnull=True,
+                    failed_at__isnull=True,
+                    release__in=PressRelease.objects.published(),
+                )
                 .order_by("pk")
                 .first()
             )
@@ -157,15 +174,39 @@ def send_pending_alerts(*, limit: int = 500) -> int:
                 releases[delivery.release_id] = PressRelease.objects.for_page().get(
                     pk=delivery.release_id
                 )
-            build_alert(
+            message = build_alert(
                 release=releases[delivery.release_id],
                 subscription=delivery.subscription,
                 delivery=delivery,
-            ).send()
+            )
+            try:
+                message.send()
+            except (smtplib.SMTPException, OSError) as error:
+                _record_failure(delivery, error, now)
+                continue
             delivery.sent_at = timezone.now()
             delivery.save(update_fields=["sent_at"])
             sent += 1
     return sent
+
+
+MAX_ATTEMPTS = 8
+
+
+def _record_failure(delivery: AlertDelivery, error: Exception, now) -> None:
+    delivery.attempts += 1
+    delivery.last_error = f"{type(error).__name__}: {error}"[:300]
+    if delivery.attempts >= MAX_ATTEMPTS:
+        delivery.failed_at = now
+    else:
+        delivery.next_attempt_at = now + datetime.timedelta(minutes=2 ** (delivery.attempts - 1))
+    delivery.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
+    logger.warning(
+        "Alert %s to subscriber %s failed: %s",
+        delivery.pk,
+        delivery.subscription_id,
+        delivery.last_error,
+    )
 
 
 def build_alert(*, release: PressRelease, subscription: Subscription, delivery=None):

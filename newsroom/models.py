@@ -455,6 +455,11 @@ class AlertDelivery(models.Model):
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="alerts")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A refused address must not hold up everyone else: failures wait, then give up.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -44,7 +44,7 @@ def release_publish(
         status = PressRelease.Status.EMBARGOED if embargo else PressRelease.Status.SCHEDULED
     release.status = status
     release.publish_at = publish_at
-    if release.record is None:
+    if not release.was_public:
         release.freeze_record()
     release.save()
     return release

@@ -1,5 +1,6 @@
 """Alerts through a real SMTP server, and two workers at once on PostgreSQL."""
 
+import datetime
 import socket
 import threading
 from email import message_from_bytes
@@ -116,3 +117,24 @@ def test_a_worker_that_crashed_mid_batch_resumes_without_duplicates(settings, mo
     assert alerts.send_pending_alerts() == 2
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == ["j0@example.org", "j1@example.org", "j2@example.org"]
+
+
+@pytest.mark.django_db
+def test_one_refused_address_does_not_hold_up_the_others(settings, time_machine):
+    settings.MAILERS = {"default": {"BACKEND": "tests.mail_backends.RefusingLocmemBackend"}}
+    for email in ["afvist@example.org", "a@example.org", "b@example.org"]:
+        Subscription.objects.create(email=email, confirmed_at=timezone.now())
+    PressReleaseFactory(title="Første")
+    PressReleaseFactory(title="Anden")
+    alerts.run_once()
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org"] * 2 + ["b@example.org"] * 2
+    refused = AlertDelivery.objects.filter(subscription__email="afvist@example.org")
+    assert all(d.attempts == 1 and "550" in d.last_error for d in refused)
+    # Retried with growing pauses, then given up; nobody else is sent anything twice.
+    moment = timezone.now()
+    for _ in range(alerts.MAX_ATTEMPTS):
+        moment += datetime.timedelta(hours=3)
+        time_machine.move_to(moment)
+        alerts.run_once()
+    assert all(d.failed_at and d.attempts == alerts.MAX_ATTEMPTS for d in refused.all())
+    assert len(mail.outbox) == 4

@@ -350,3 +350,24 @@ def test_people_and_organisations_have_history_with_diffs(staff_client, seed_rel
     los.save()
     page = staff_client.get(reverse("admin:organisations_organisation_history", args=[los.pk]))
     assert "https://example.org/los/" in page.content.decode()
+
+
+def test_the_record_is_fixed_when_the_release_goes_public_not_when_scheduled(
+    publisher, time_machine, client
+):
+    from newsroom import alerts
+    from newsroom.models import ReleasePerson
+
+    release = PressReleaseFactory(draft=True, title="Planlagt med person")
+    services.release_publish(
+        release=release, user=publisher, publish_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert release.record["about"] == []
+    # The person is added after scheduling, before the release goes public.
+    ReleasePerson.objects.create(release=release, person=PersonFactory(name="Sen Tilføjelse"))
+    time_machine.move_to(release.publish_at)
+    alerts.queue_alerts()
+    release.refresh_from_db()
+    assert [box["name"] for box in release.record["about"]] == ["Sen Tilføjelse"]
+    assert release.was_public
+    assert "Om Sen Tilføjelse" in client.get(release.get_absolute_url()).content.decode()

@@ -1,9 +1,12 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from newsroom.alerts import run_once
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -19,7 +22,15 @@ class Command(BaseCommand):
     def handle(self, *args, loop, interval, **options):
         while True:
             close_old_connections()
-            queued, sent = run_once()
+            try:
+                queued, sent = run_once()
+            except Exception:
+                if not loop:
+                    raise
+                # A database or mail-server hiccup: log it and try again next round.
+                logger.exception("Alert run failed; retrying in %s s", interval)
+                time.sleep(interval)
+                continue
             if queued or sent or not loop:
                 self.stdout.write(f"alerts queued: {queued}, sent: {sent}")
             if not loop:
