@@ -5,6 +5,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,18 +25,14 @@ FEED_LENGTH = 20
 POLL_SECONDS = 300
 
 FORMATS = {"rss": RssWithContent, "atom": AtomWithContent, "json": JsonFeed}
-# URL word for each scope, the model behind it and the release field that links them.
-SCOPES = {
-    "emner": (Topic, "topics"),
-    "organisationer": (Organisation, "organisations"),
-    "personer": (Person, "people"),
-}
+# URL word for each scope and the model behind it.
+SCOPES = {"emner": Topic, "organisationer": Organisation, "personer": Person}
 
 
 def feed_url(format_name: str, obj=None) -> str:
     if obj is None:
         return reverse("newsroom:feed", kwargs={"format_name": format_name})
-    scope = next(name for name, (model, _f) in SCOPES.items() if isinstance(obj, model))
+    scope = next(name for name, model in SCOPES.items() if isinstance(obj, model))
     return reverse(
         "newsroom:scoped-feed",
         kwargs={"scope": scope, "slug": obj.slug, "format_name": format_name},
@@ -44,7 +41,7 @@ def feed_url(format_name: str, obj=None) -> str:
 
 def feed_links(obj=None) -> list[dict]:
     """The feeds that match a page, for <link rel="alternate"> and the feeds page."""
-    if obj is not None and not isinstance(obj, tuple(model for model, _f in SCOPES.values())):
+    if obj is not None and not isinstance(obj, tuple(SCOPES.values())):
         return []
     types = {
         "rss": "application/rss+xml",
@@ -61,16 +58,12 @@ def feed_links(obj=None) -> list[dict]:
 def scope_object(scope=None, slug=None):
     if scope is None:
         return None
-    model, _field = SCOPES[scope]
+    model = SCOPES[scope]
     return get_object_or_404(model, slug=slug)
 
 
 def releases_in_scope(obj):
-    releases = PressRelease.objects.published()
-    if obj is not None:
-        _model, field = next(v for v in SCOPES.values() if isinstance(obj, v[0]))
-        releases = releases.filter(**{field: obj})
-    return releases
+    return PressRelease.objects.published().about(obj)
 
 
 class ReleaseFeed(Feed):
@@ -152,11 +145,20 @@ def _feed_state(request, format_name, scope=None, slug=None):
     """What the feed's validators are made of: one small query, shared by ETag and date."""
     if not hasattr(request, "_feed_rows"):
         obj = scope_object(scope, slug)
-        request._feed_rows = list(
+        rows = list(
             releases_in_scope(obj)
             .order_by("-publish_at", "-pk")
             .values_list("pk", "updated_at", "publish_at")[:FEED_LENGTH]
         )
+        # A withdrawn release changes the feed too: its withdrawal time counts.
+        withdrawn = (
+            PressRelease.objects.filter(status=PressRelease.Status.UNPUBLISHED, was_public=True)
+            .about(obj)
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )
+        if withdrawn:
+            rows.append((None, withdrawn, withdrawn))
+        request._feed_rows = rows
     return request._feed_rows
 
 

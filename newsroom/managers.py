@@ -17,6 +17,23 @@ class PressReleaseQuerySet(models.QuerySet):
             publish_at__lte=timezone.now(),
         )
 
+    def about(self, obj):
+        """Releases of one topic, person or organisation (about it, or under its byline)."""
+        from newsroom.models import Topic
+        from organisations.models import Organisation
+        from people.models import Person
+
+        if obj is None:
+            return self
+        if isinstance(obj, Topic):
+            return self.filter(topics=obj)
+        if isinstance(obj, Person):
+            return self.filter(people=obj)
+        if isinstance(obj, Organisation):
+            about_it = self.model.objects.filter(organisations=obj).values("pk")
+            return self.filter(models.Q(pk__in=about_it) | models.Q(byline=obj))
+        raise TypeError(f"No releases are listed by {type(obj).__name__}")
+
     def before(self, release):
         """Older than the given release, newest first (its "previous")."""
         return self.filter(

@@ -144,7 +144,6 @@ class ReleasesOfObjectView(ListView):
     paginate_by = PAGE_SIZE
     context_object_name = "releases"
     model_of_object = None
-    release_filter = ""
 
     def get_object(self):
         return get_object_or_404(self.get_object_queryset(), slug=self.kwargs["slug"])
@@ -154,11 +153,7 @@ class ReleasesOfObjectView(ListView):
 
     def get_queryset(self):
         self.object = self.get_object()
-        return (
-            PressRelease.objects.published()
-            .filter(**{self.release_filter: self.object})
-            .for_listing()
-        )
+        return PressRelease.objects.published().about(self.object).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -167,7 +162,6 @@ class ReleasesOfObjectView(ListView):
 class PersonDetailView(ReleasesOfObjectView):
     template_name = "people/person_detail.html"
     model_of_object = Person
-    release_filter = "people"
 
     def get_object_queryset(self):
         return Person.objects.prefetch_related(
@@ -185,7 +179,6 @@ class PersonDetailView(ReleasesOfObjectView):
 class OrganisationDetailView(ReleasesOfObjectView):
     template_name = "organisations/organisation_detail.html"
     model_of_object = Organisation
-    release_filter = "organisations"
 
     def get_context_data(self, **kwargs):
         data = seo.standalone(seo.organisation_data(self.object))
@@ -195,7 +188,6 @@ class OrganisationDetailView(ReleasesOfObjectView):
 class TopicDetailView(ReleasesOfObjectView):
     template_name = "newsroom/topic_detail.html"
     model_of_object = Topic
-    release_filter = "topics"
 
 
 def document_download(request, pk):

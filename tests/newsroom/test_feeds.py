@@ -202,3 +202,26 @@ def test_feeds_page_lists_every_feed_with_a_copy_button(client, seed_release):
     assert "http://testserver/feeds/organisationer/los/atom/" in html
     assert 'class="copy-button"' in html
     assert "feedlæser" in html or "feed reader" in html
+
+
+def test_withdrawing_a_release_changes_last_modified(client, seed_release, publisher, time_machine):
+    from django.utils import timezone
+
+    from newsroom import services
+
+    url = reverse("newsroom:feed", args=["rss"])
+    first = client.get(url)
+    time_machine.move_to(timezone.now() + timezone.timedelta(minutes=5))
+    services.release_unpublish(release=seed_release, user=publisher)
+    again = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert again.status_code == 200
+    assert "Ny direktør" not in again.content.decode()
+
+
+def test_organisation_feed_includes_its_bylined_releases(client, seed_release):
+    from tests.factories import PressReleaseFactory
+
+    PressReleaseFactory(title="Under LOS-navnet", byline=seed_release.byline)
+    feed = feedparser.parse(client.get("/feeds/organisationer/los/rss/").content)
+    assert "Under LOS-navnet" in [entry.title for entry in feed.entries]
+    assert "Under LOS-navnet" in client.get("/organisationer/los/").content.decode()
