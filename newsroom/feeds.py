@@ -17,6 +17,7 @@ from django.views.decorators.http import condition
 
 from common.urls import absolute_url
 from newsroom.feedformats import AtomWithContent, JsonFeed, RssWithContent
+from newsroom.managers import public_organisations, public_people, public_topics
 from newsroom.models import PressRelease, Topic
 from organisations.models import Organisation
 from people.models import Person
@@ -58,8 +59,12 @@ def feed_links(obj=None) -> list[dict]:
 def scope_object(scope=None, slug=None):
     if scope is None:
         return None
-    model = SCOPES[scope]
-    return get_object_or_404(model, slug=slug)
+    public = {
+        "emner": public_topics,
+        "organisationer": public_organisations,
+        "personer": public_people,
+    }[scope]
+    return get_object_or_404(public(), slug=slug)
 
 
 def releases_in_scope(obj):

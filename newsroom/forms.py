@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.managers import public_topics
 from newsroom.models import PressRelease, Subscription, Topic
 from organisations.models import Organisation
 
@@ -32,7 +33,7 @@ class SubscriptionChoicesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = Topic.objects.all()
+        self.fields["topics"].queryset = public_topics()
         published = PressRelease.objects.published()
         self.fields["organisations"].queryset = Organisation.objects.filter(
             Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))
@@ -65,7 +66,7 @@ class ReleaseFilterForm(forms.Form):
 
     emne = forms.ModelChoiceField(
         label=_("Topic"),
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.none(),
         to_field_name="slug",
         required=False,
         empty_label=_("All topics"),
@@ -81,6 +82,7 @@ class ReleaseFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["emne"].queryset = public_topics()
         published = PressRelease.objects.published()
         self.fields["organisation"].queryset = Organisation.objects.filter(
             Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))

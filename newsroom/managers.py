@@ -120,3 +120,34 @@ class PressReleaseQuerySet(models.QuerySet):
                 ),
             ),
         )
+
+
+# People, organisations and topics are public through published releases only: one created
+# for an embargoed release must not show its name, bio or page before the embargo lifts.
+def public_topics():
+    from newsroom.models import PressRelease, Topic
+
+    return Topic.objects.filter(pk__in=PressRelease.objects.published().values("topics"))
+
+
+def public_people():
+    from newsroom.models import PressRelease
+    from people.models import Person
+
+    return Person.objects.filter(pk__in=PressRelease.objects.published().values("people"))
+
+
+def public_organisations():
+    """Those a published release is about or bylined by, and those in public people's careers
+    (their "Om" boxes link to them)."""
+    from newsroom.models import PressRelease
+    from organisations.models import Organisation
+    from people.models import Position
+
+    published = PressRelease.objects.published()
+    careers = Position.objects.filter(person__in=published.values("people"))
+    return Organisation.objects.filter(
+        models.Q(pk__in=published.values("organisations"))
+        | models.Q(pk__in=published.values("byline"))
+        | models.Q(pk__in=careers.values("organisation"))
+    )

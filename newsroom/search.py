@@ -15,6 +15,7 @@ from django.db.models import F, Func, Q, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom.managers import public_organisations, public_people
 from newsroom.models import PressRelease
 from organisations.models import Organisation
 from people.models import Person
@@ -152,11 +153,11 @@ def search_people(query: str):
     words = query_words(query)
     if not words:
         return Person.objects.none()
-    return Person.objects.filter(_name_condition(words, "name"))[:MAX_RESULTS]
+    return public_people().filter(_name_condition(words, "name"))[:MAX_RESULTS]
 
 
 def search_organisations(query: str):
     words = query_words(query)
     if not words:
         return Organisation.objects.none()
-    return Organisation.objects.filter(_name_condition(words, "name", "short_name"))[:MAX_RESULTS]
+    return public_organisations().filter(_name_condition(words, "name", "short_name"))[:MAX_RESULTS]

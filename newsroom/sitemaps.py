@@ -1,9 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from newsroom.models import PressRelease, Topic
-from organisations.models import Organisation
-from people.models import Person
+from newsroom.managers import public_organisations, public_people, public_topics
+from newsroom.models import PressRelease
 
 
 class ReleaseSitemap(Sitemap):
@@ -36,17 +35,17 @@ class PageSitemap(Sitemap):
 class ObjectSitemap(Sitemap):
     changefreq = "weekly"
 
-    def __init__(self, model):
-        self.model = model
+    def __init__(self, public_objects):
+        self.public_objects = public_objects
 
     def items(self):
-        return self.model.objects.only("slug")
+        return self.public_objects().only("slug").order_by("slug")
 
 
 sitemaps = {
     "pages": PageSitemap,
     "releases": ReleaseSitemap,
-    "people": ObjectSitemap(Person),
-    "organisations": ObjectSitemap(Organisation),
-    "topics": ObjectSitemap(Topic),
+    "people": ObjectSitemap(public_people),
+    "organisations": ObjectSitemap(public_organisations),
+    "topics": ObjectSitemap(public_topics),
 }

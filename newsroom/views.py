@@ -21,6 +21,7 @@ from media.validators import ALLOWED_DOCUMENT_EXTENSIONS
 from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
+from newsroom.managers import public_organisations, public_people, public_topics
 from newsroom.models import PressRelease, ReleaseImage, ReleaseSlug, Subscription, Topic
 from newsroom.record import person_box
 from organisations.models import Organisation
@@ -164,7 +165,7 @@ class PersonDetailView(ReleasesOfObjectView):
     model_of_object = Person
 
     def get_object_queryset(self):
-        return Person.objects.prefetch_related(
+        return public_people().prefetch_related(
             Prefetch("positions", queryset=Position.objects.select_related("organisation"))
         )
 
@@ -180,6 +181,9 @@ class OrganisationDetailView(ReleasesOfObjectView):
     template_name = "organisations/organisation_detail.html"
     model_of_object = Organisation
 
+    def get_object_queryset(self):
+        return public_organisations()
+
     def get_context_data(self, **kwargs):
         data = seo.standalone(seo.organisation_data(self.object))
         return super().get_context_data(json_ld=data, **kwargs)
@@ -188,6 +192,9 @@ class OrganisationDetailView(ReleasesOfObjectView):
 class TopicDetailView(ReleasesOfObjectView):
     template_name = "newsroom/topic_detail.html"
     model_of_object = Topic
+
+    def get_object_queryset(self):
+        return public_topics()
 
 
 def document_download(request, pk):
@@ -244,15 +251,13 @@ class FeedsPageView(TemplateView):
 
         return super().get_context_data(
             site_feeds=feed_links(),
-            topic_feeds=scoped(Topic.objects.all()),
+            topic_feeds=scoped(public_topics()),
             organisation_feeds=scoped(
                 Organisation.objects.filter(
                     releases__in=PressRelease.objects.published()
                 ).distinct()
             ),
-            person_feeds=scoped(
-                Person.objects.filter(releases__in=PressRelease.objects.published()).distinct()
-            ),
+            person_feeds=scoped(public_people()),
             **kwargs,
         )
 

@@ -233,3 +233,41 @@ def test_scheduled_and_embargoed_go_public_everywhere_in_the_same_second(world, 
         content = client.get(url).content.decode()
         assert MARKERS["embargoed"] in content or embargoed.slug in content, url
     assert PressRelease.objects.published().count() == 3
+
+
+def test_topics_people_and_organisations_of_an_unreleased_release_stay_hidden(world, editor):
+    secret_topic = TopicFactory(name="Fusion med Hemmelig A/S")
+    secret_person = PersonFactory(name="Hemmelig Direktør", bio="Bliver ny direktør i maj.")
+    secret_org = OrganisationFactory(name="Hemmelig A/S", about="<p>Hemmelig boilerplate.</p>")
+    embargoed = world["releases"]["embargoed"]
+    embargoed.topics.add(secret_topic)
+    embargoed.organisations.add(secret_org)
+    from newsroom.models import ReleasePerson
+
+    ReleasePerson.objects.create(release=embargoed, person=secret_person, order=5)
+    for client in visitors(editor).values():
+        for url in [
+            "/",
+            reverse("newsroom:subscribe"),
+            reverse("newsroom:feeds"),
+            "/sitemap.xml",
+            "/soeg/?q=Hemmelig",
+            "/soeg/?q=Fusion",
+        ]:
+            content = (
+                client.get(url).content.decode().replace("q=Hemmelig", "").replace("q=Fusion", "")
+            )
+            content = content.replace('value="Hemmelig"', "").replace('value="Fusion"', "")
+            content = content.replace("“Hemmelig”", "").replace("“Fusion”", "")
+            content = content.replace("Søgning: Hemmelig", "").replace("Søgning: Fusion", "")
+            for secret in (
+                "Fusion med Hemmelig",
+                "Hemmelig Direktør",
+                "Hemmelig A/S",
+                "Bliver ny direktør",
+                "Hemmelig boilerplate",
+            ):
+                assert secret not in content, (url, secret)
+        for obj in (secret_topic, secret_person, secret_org):
+            assert client.get(obj.get_absolute_url()).status_code == 404
+        assert client.get(f"/feeds/emner/{secret_topic.slug}/rss/").status_code == 404

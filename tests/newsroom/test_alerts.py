@@ -24,6 +24,17 @@ def link_in(message, name):
     return re.search(pattern, message.body).group(0).removeprefix("http://testserver")
 
 
+def public_topic(name):
+    """A topic the public can see (one of its releases is out) and so can subscribe to."""
+    topic = TopicFactory(name=name)
+    PressReleaseFactory(title=f"Tidligere om {name}").topics.add(topic)
+    AlertDelivery.objects.all().delete()
+    from newsroom.models import PressRelease
+
+    PressRelease.objects.update(alerts_queued_at=timezone.now())
+    return topic
+
+
 def subscribe(client, email="journalist@example.org", **choices):
     data = {"email": email, "all_releases": "True", **choices}
     return client.post(reverse("newsroom:subscribe"), data)
@@ -101,13 +112,13 @@ def test_choosing_nothing_gets_a_clear_error(client):
 def test_a_published_release_alerts_each_matching_subscriber_once(client, seed_release):
     Subscription.objects.all().delete()
     AlertDelivery.objects.all().delete()
-    topic = TopicFactory(name="Kultur")
+    topic = public_topic("Kultur")
     everything = confirmed_subscription(client, "alt@example.org")
     culture = confirmed_subscription(
         client, "kultur@example.org", all_releases="False", topics=[topic.pk]
     )
     confirmed_subscription(
-        client, "andet@example.org", all_releases="False", topics=[TopicFactory(name="Sport").pk]
+        client, "andet@example.org", all_releases="False", topics=[public_topic("Sport").pk]
     )
     release = PressReleaseFactory(title="Kulturnyhed")
     release.topics.add(topic)
@@ -180,7 +191,7 @@ def test_one_click_unsubscribe_by_post_without_a_session(client):
 
 def test_manage_page_changes_choices_without_login(client):
     subscription = confirmed_subscription(client)
-    topic = TopicFactory(name="Økonomi")
+    topic = public_topic("Økonomi")
     PressReleaseFactory()
     alerts.run_once()
     manage_path = link_in(mail.outbox[0], "manage")
