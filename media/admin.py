@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.uploads import validate_image_file
 from media.models import Document, Image, MediaContact
 from media.services import document_process, image_process
-from media.validators import validate_image_file
 
 
 @admin.register(MediaContact)
@@ -30,7 +30,7 @@ def thumbnail(image: Image, height: int = 48):
 
 
 class ImageForm(forms.ModelForm):
-    # A plain file field: our validator (media.validators) gives the specific message for SVG,
+    # A plain file field: our validator (common.uploads) gives the specific message for SVG,
     # bombs, corrupt files and the rest, before Django's generic image check would.
     file = forms.FileField(label=_("file"))
 

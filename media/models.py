@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
 from common.slugs import slugify_da
-from media.validators import validate_document_file, validate_image_file
+from common.uploads import validate_document_file, validate_image_file
 from organisations.models import Organisation
 from people.models import Person
 
@@ -88,6 +88,8 @@ class MediaContact(models.Model):
         """vCard 3.0 (RFC 2426), the version phones import most reliably."""
 
         def escape(value: str) -> str:
+            # RFC 2426 text escaping; a stray line break could otherwise start a new property.
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
             return (
                 value.replace("\\", "\\\\")
                 .replace(",", "\\,")
@@ -103,13 +105,13 @@ class MediaContact(models.Model):
             f"FN:{escape(name)}",
             f"N:{escape(family)};{escape(given)};;;",
             f"TITLE:{escape(self.title)}",
-            f"TEL;TYPE=WORK,VOICE:{self.phone}",
-            f"EMAIL;TYPE=INTERNET,WORK:{self.email}",
+            f"TEL;TYPE=WORK,VOICE:{escape(self.phone)}",
+            f"EMAIL;TYPE=INTERNET,WORK:{escape(self.email)}",
         ]
         if self.organisation_id:
             lines.append(f"ORG:{escape(self.organisation.display_name)}")
             if self.organisation.website:
-                lines.append(f"URL:{self.organisation.website}")
+                lines.append(f"URL:{escape(self.organisation.website)}")
         lines.append("END:VCARD")
         return "\r\n".join(lines) + "\r\n"
 

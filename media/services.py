@@ -9,8 +9,8 @@ from PIL import Image as PillowImage
 from PIL import ImageOps
 
 from common.slugs import DANISH_TRANSLITERATION
+from common.uploads import check_pixel_count, pillow_guard
 from media.models import Document, Image, Rendition
-from media.validators import check_pixel_count, pillow_guard
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FORMATS = ("JPEG", "WEBP")

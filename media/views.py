@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image as PillowImage
 
+from common.uploads import validate_image_file
 from media.models import Image
 from media.services import image_process
-from media.validators import validate_image_file
 
 EDITOR_IMAGE_WIDTH = 960
 
@@ -36,7 +36,7 @@ def _delete_files(image: Image):
 def editor_image_upload(request):
     """CKEditor 5's image upload, routed into the media library.
 
-    The same checks as every other upload (media.validators: size before decoding, SVG,
+    The same checks as every other upload (common.uploads: size before decoding, SVG,
     pixel limit from the header, content matching the file name, a full decode, no data
     after the image); the body gets a re-encoded rendition with a random name and no
     metadata, never the uploaded bytes or the uploader's file name. A refused file answers

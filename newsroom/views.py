@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, ListView, TemplateView, dates
 
+from common.uploads import ALLOWED_DOCUMENT_EXTENSIONS
 from common.urls import absolute_url
 from media.models import Document, Image, MediaContact
-from media.validators import ALLOWED_DOCUMENT_EXTENSIONS
 from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm

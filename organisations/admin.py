@@ -1,13 +1,29 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.uploads import reencoded_image
 from organisations.models import Organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "slug", "kind", "website", "logo", "about"]
+
+    def clean_logo(self):
+        # Checked like every upload, and stored re-encoded: no metadata, nothing appended.
+        logo = self.cleaned_data.get("logo")
+        if logo and "logo" in self.changed_data:
+            return reencoded_image(logo)
+        return logo
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    form = OrganisationForm
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "website"]
     list_display_links = ["logo_thumbnail", "name"]
     list_filter = ["kind"]

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.uploads import reencoded_image
 from people.models import Person, Position
 
 
@@ -23,8 +25,32 @@ class PositionInline(admin.TabularInline):
     ]
 
 
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "slug",
+            "birth_date",
+            "birth_year",
+            "bio",
+            "portrait",
+            "portrait_credit",
+            "email",
+            "phone",
+        ]
+
+    def clean_portrait(self):
+        # Checked like every upload, and stored re-encoded: no GPS, nothing appended.
+        portrait = self.cleaned_data.get("portrait")
+        if portrait and "portrait" in self.changed_data:
+            return reencoded_image(portrait)
+        return portrait
+
+
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    form = PersonForm
     list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone"]
     list_display_links = ["portrait_thumbnail", "name"]
     search_fields = ["name", "positions__title", "positions__organisation__name"]

@@ -14,9 +14,9 @@ from django.utils import translation
 from PIL import Image as PillowImage
 from PIL import ImageFile, PngImagePlugin
 
-from media import validators
+from common import uploads as validators
+from common.uploads import validate_document_file, validate_image_file
 from media.models import Document, Image
-from media.validators import validate_document_file, validate_image_file
 from tests.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db

@@ -278,3 +278,14 @@ def test_people_and_organisations_list_releases_newest_first_paginated(client):
         assert first_page[0] == "Nyhed 12" and len(first_page) == 10
         assert titles(client.get(obj.get_absolute_url() + "?page=2")) == ["Nyhed 02", "Nyhed 01"]
     assert PressRelease.objects.count() == 12
+
+
+def test_vcard_values_cannot_add_properties():
+    contact = MediaContact(
+        name="Ond; Kontakt", title="a,b", phone="+45 12;34\r\nEMAIL:evil@x", email="p@example.org"
+    )
+    card = contact.as_vcard()
+    lines = card.split("\r\n")
+    assert not any(line.startswith("EMAIL:evil") for line in lines)
+    assert "TEL;TYPE=WORK,VOICE:+45 12\\;34\\nEMAIL:evil@x" in lines
+    assert "FN:Ond\\; Kontakt" in lines
