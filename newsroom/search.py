@@ -119,11 +119,25 @@ def _search_releases_postgres(releases, query):
     return hits
 
 
+def _casefolded(field):
+    return Func(F(field), function="casefold", output_field=TextField())
+
+
 def _search_releases_simple(releases, query):
-    words = query_words(query)
+    """SQLite: every word somewhere in title, lead or body, folded like Python folds ("Ærø")."""
+    words = [word.casefold() for word in query_words(query)]
+    releases = releases.annotate(
+        title_folded=_casefolded("title"),
+        lead_folded=_casefolded("lead"),
+        body_folded=_casefolded("body"),
+    )
     condition = Q()
     for word in words:
-        condition &= Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
+        condition &= (
+            Q(title_folded__contains=word)
+            | Q(lead_folded__contains=word)
+            | Q(body_folded__contains=word)
+        )
     hits = []
     for release in releases.filter(condition)[:MAX_RESULTS]:
         text = re.sub(r"<[^>]+>", " ", f"{release.lead} {release.body}")

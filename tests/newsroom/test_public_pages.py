@@ -289,3 +289,10 @@ def test_vcard_values_cannot_add_properties():
     assert not any(line.startswith("EMAIL:evil") for line in lines)
     assert "TEL;TYPE=WORK,VOICE:+45 12\\;34\\nEMAIL:evil@x" in lines
     assert "FN:Ond\\; Kontakt" in lines
+
+
+def test_search_folds_danish_capitals(client):
+    release = PressReleaseFactory(title="Ærø Kommune og Øresund", lead="Om øerne.")
+    for query in ("ærø", "ÆRØ", "øresund"):
+        hits = client.get(reverse("newsroom:search"), {"q": query}).context["release_hits"]
+        assert [hit.release for hit in hits] == [release], query
