@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, ListView, TemplateView, dates
 
+from common import throttle
 from common.uploads import ALLOWED_DOCUMENT_EXTENSIONS
 from common.urls import absolute_url
 from media.models import Document, Image, MediaContact
@@ -28,6 +29,9 @@ from organisations.models import Organisation
 from people.models import Person, Position
 
 PAGE_SIZE = 10
+# Sign-up sends e-mail, so it must not become a way to flood someone's inbox.
+SIGNUPS_PER_CLIENT_PER_HOUR = 20
+MAILS_PER_ADDRESS_PER_DAY = 3
 RELATED_COUNT = 3
 
 
@@ -270,6 +274,16 @@ class SubscribeView(FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
+        client = self.request.META.get("REMOTE_ADDR", "")
+        if not throttle.allow(
+            "signup-client", client, limit=SIGNUPS_PER_CLIENT_PER_HOUR, period=3600
+        ):
+            return render(self.request, "alerts/too_many.html", status=429)
+        if not throttle.allow(
+            "signup-address", email, limit=MAILS_PER_ADDRESS_PER_DAY, period=24 * 3600
+        ):
+            # Same answer as ever, but no more mail to that inbox today.
+            return render(self.request, "alerts/check_inbox.html", {"email": email})
         existing = Subscription.objects.filter(email__iexact=email).first()
         if existing and existing.confirmed_at:
             alerts.send_manage_link_task.enqueue(existing.pk)

@@ -228,3 +228,18 @@ def test_a_mail_server_outage_at_sign_up_is_no_error_page(client, monkeypatch):
     monkeypatch.undo()
     subscribe(client)
     assert len(mail.outbox) == 1
+
+
+def test_sign_up_cannot_flood_an_inbox_or_be_scripted(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(5):
+        response = subscribe(client, "offer@example.org")
+        assert response.status_code == 200
+    assert len(mail.outbox) == 3  # then the same page, but no more mail that day
+    for number in range(20):
+        response = subscribe(client, f"bulk{number}@example.org")
+    assert response.status_code == 429
+    assert "Vent lidt" in response.content.decode()
+    cache.clear()
