@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import Error, Tags, register
 from django.db.backends.signals import connection_created
 
 
@@ -10,9 +12,22 @@ def _register_sqlite_functions(sender, connection, **kwargs):
         )
 
 
+def check_secret_key(app_configs, **kwargs):
+    if getattr(settings, "SECRET_KEY_MISSING", False):
+        return [
+            Error(
+                "SECRET_KEY is not set.",
+                hint="Set the SECRET_KEY environment variable.",
+                id="newsroom.E001",
+            )
+        ]
+    return []
+
+
 class CommonConfig(AppConfig):
     name = "common"
     verbose_name = "Common"
 
     def ready(self):
         connection_created.connect(_register_sqlite_functions)
+        register(check_secret_key, Tags.security, deploy=True)

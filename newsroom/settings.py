@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -31,11 +31,14 @@ DEBUG = env_bool("DEBUG")
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG:
-        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Without DEBUG there is no default key: the WSGI application refuses to start without one
+# (newsroom/wsgi.py) and `check --deploy` fails. Management commands such as `migrate` or
+# `makemigrations --check` still run, with a throw-away key that signs nothing lasting.
+SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+elif SECRET_KEY_MISSING:
+    SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

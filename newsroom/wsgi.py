@@ -1,6 +1,13 @@
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402 - after setup, on purpose
+
+if settings.SECRET_KEY_MISSING:
+    # Serving with a random key would log everyone out at each restart: refuse instead.
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")

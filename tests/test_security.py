@@ -75,15 +75,37 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "DEBUG": "0",
         "DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "presse.example.dk",
     }
     env.pop("SECRET_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    env.pop("DATABASE_URL", None)
+    serve = subprocess.run(
+        [sys.executable, "-c", "import newsroom.wsgi"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert serve.returncode != 0
+    assert "SECRET_KEY must be set" in serve.stderr
+    deploy = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert deploy.returncode != 0
+    assert "newsroom.E001" in deploy.stdout + deploy.stderr
+    # Maintenance commands still work (migrations check in CI, hooks).
+    migrations = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrations.returncode == 0, migrations.stderr
