@@ -2,6 +2,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -124,7 +125,14 @@ class EmbargoPreviewView(DetailView):
         return response
 
 
-@method_decorator([staff_member_required, never_cache], name="dispatch")
+@method_decorator(
+    [
+        staff_member_required,
+        permission_required("newsroom.view_pressrelease", raise_exception=True),
+        never_cache,
+    ],
+    name="dispatch",
+)
 class ReleasePreviewView(DetailView):
     """Staff see any release as it will look, marked as a preview and never cached."""
 

@@ -87,3 +87,14 @@ def test_staff_without_admin_access_cannot_preview(client, django_user_model, re
     user = django_user_model.objects.create_user("reader", password="pw")
     client.force_login(user)
     assert client.get(releases["draft"].get_preview_url()).status_code == 302
+
+
+def test_staff_without_press_release_rights_cannot_preview(client, django_user_model, releases):
+    user = django_user_model.objects.create_user("webmaster", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get(releases["draft"].get_preview_url()).status_code == 403
+
+
+def test_editors_can_preview_drafts(editor_client, releases):
+    response = editor_client.get(releases["draft"].get_preview_url())
+    assert response.status_code == 200 and "Kladde-markør" in response.content.decode()
