@@ -24,10 +24,10 @@ from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
 from newsroom.managers import public_organisations, public_people, public_topics
-from newsroom.models import PressRelease, ReleaseImage, ReleaseSlug, Subscription, Topic
+from newsroom.models import PressRelease, ReleaseImage, ReleaseSlug, Subscription
 from newsroom.record import person_box
 from organisations.models import Organisation
-from people.models import Person, Position
+from people.models import Position
 
 PAGE_SIZE = 10
 # Sign-up sends e-mail, so it must not become a way to flood someone's inbox.
@@ -156,13 +156,13 @@ class ReleasesOfObjectView(ListView):
 
     paginate_by = PAGE_SIZE
     context_object_name = "releases"
-    model_of_object = None
 
     def get_object(self):
         return get_object_or_404(self.get_object_queryset(), slug=self.kwargs["slug"])
 
     def get_object_queryset(self):
-        return self.model_of_object.objects.all()
+        """The objects the public may see (see managers.public_*)."""
+        raise NotImplementedError
 
     def get_queryset(self):
         self.object = self.get_object()
@@ -174,7 +174,6 @@ class ReleasesOfObjectView(ListView):
 
 class PersonDetailView(ReleasesOfObjectView):
     template_name = "people/person_detail.html"
-    model_of_object = Person
 
     def get_object_queryset(self):
         return public_people().prefetch_related(
@@ -191,7 +190,6 @@ class PersonDetailView(ReleasesOfObjectView):
 
 class OrganisationDetailView(ReleasesOfObjectView):
     template_name = "organisations/organisation_detail.html"
-    model_of_object = Organisation
 
     def get_object_queryset(self):
         return public_organisations()
@@ -203,7 +201,6 @@ class OrganisationDetailView(ReleasesOfObjectView):
 
 class TopicDetailView(ReleasesOfObjectView):
     template_name = "newsroom/topic_detail.html"
-    model_of_object = Topic
 
     def get_object_queryset(self):
         return public_topics()
