@@ -1,8 +1,21 @@
-"""Feed formats on top of django.utils.feedgenerator: full content in RSS and Atom, JSON Feed."""
+"""Feed formats on top of django.utils.feedgenerator: full content in RSS and Atom, JSON Feed.
 
+The feed's and each item's title and description (the release's lead) are plain text. Only
+`content_html` (the sanitised body, rendered by a template) is HTML. Each format says so in
+its own way: RSS readers treat <title> and <description> as HTML, so the text is sent
+HTML-escaped there; Atom marks the summary `type="text"`; JSON Feed's `title` and `summary`
+are plain text by the spec. A lead of "<img src=x onerror=…>" thus reaches a reader as text.
+"""
+
+import html
 import json
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+
+
+def text_as_html(text: str | None) -> str | None:
+    """Plain text made safe where a reader takes it for HTML: & < > become entities."""
+    return None if text is None else html.escape(str(text), quote=False)
 
 
 class RssWithContent(Rss201rev2Feed):
@@ -13,17 +26,39 @@ class RssWithContent(Rss201rev2Feed):
         attributes["xmlns:content"] = "http://purl.org/rss/1.0/modules/content/"
         return attributes
 
+    def add_root_elements(self, handler):
+        plain = self.feed
+        self.feed = {
+            **plain,
+            "title": text_as_html(plain["title"]),
+            "description": text_as_html(plain["description"]),
+        }
+        try:
+            super().add_root_elements(handler)
+        finally:
+            self.feed = plain
+
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        escaped = {
+            **item,
+            "title": text_as_html(item["title"]),
+            "description": text_as_html(item["description"]),
+        }
+        super().add_item_elements(handler, escaped)
         if item.get("content_html"):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
 class AtomWithContent(Atom1Feed):
-    """Atom 1.0 (RFC 4287) with the lead as summary and the full text as content."""
+    """Atom 1.0 (RFC 4287) with the lead as a text summary and the full text as HTML content.
+
+    Titles carry no type attribute, which in Atom means text.
+    """
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
         if item.get("content_html"):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
@@ -54,7 +89,8 @@ class JsonFeed(SyndicationFeed):
             "id": item["unique_id"],
             "url": item["link"],
             "title": item["title"],
-            "content_html": item.get("content_html") or item["description"],
+            # content_html is the sanitised body; summary and title are plain text by the spec.
+            "content_html": item.get("content_html") or text_as_html(item["description"]),
             "summary": item["description"],
             "date_published": rfc3339_date(item["pubdate"]),
             "date_modified": rfc3339_date(item["updateddate"] or item["pubdate"]),

@@ -1,6 +1,7 @@
 """Feeds as a feed reader and the W3C validator see them."""
 
 import email.utils
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -225,3 +226,45 @@ def test_organisation_feed_includes_its_bylined_releases(client, seed_release):
     feed = feedparser.parse(client.get("/feeds/organisationer/los/rss/").content)
     assert "Under LOS-navnet" in [entry.title for entry in feed.entries]
     assert "Under LOS-navnet" in client.get("/organisationer/los/").content.decode()
+
+
+HOSTILE_TITLE = 'Ny <script>alert("t")</script> direktør <img src=x onerror=alert(2)>'
+HOSTILE_LEAD = (
+    '<img src=x onerror=alert(1)> & <b onmouseover="alert(3)">fed</b> <script>x()</script>'
+)
+# An element the hostile text would have made (text that merely *says* "onerror" is harmless).
+ACTIVE_MARKUP = re.compile(
+    r"<\s*(script|b|svg|iframe)\b|<img[^>]*src=\W?x\b|<[^>]*\son\w+\s*=", re.I
+)
+
+
+def test_item3_hostile_titles_and_leads_reach_no_feed_reader_as_markup(client, db):
+    from tests.factories import PressReleaseFactory
+
+    PressReleaseFactory(title=HOSTILE_TITLE, lead=HOSTILE_LEAD)
+    for format_name in ("rss", "atom"):
+        response = client.get(reverse("newsroom:feed", args=[format_name]))
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, feed.get("bozo_exception")
+        [entry] = feed.entries
+        for field in ("title_detail", "summary_detail"):
+            detail = entry[field]
+            # What a reader renders as HTML must carry no element; plain text is shown as is.
+            if detail.type in ("text/html", "application/xhtml+xml"):
+                assert not ACTIVE_MARKUP.search(detail.value), (format_name, field, detail)
+                shown = html.unescape(detail.value)
+            else:
+                shown = detail.value
+            expected = HOSTILE_TITLE if field == "title_detail" else HOSTILE_LEAD
+            assert shown == expected, (format_name, field, detail)
+        # The full text (HTML by design) shows the lead as text, never as an element.
+        content = entry.content[0].value
+        assert not ACTIVE_MARKUP.search(content), (format_name, content)
+    # Atom says plainly that the summary is text.
+    root = ET.fromstring(client.get(reverse("newsroom:feed", args=["atom"])).content)
+    assert root.find(f"{ATOM}entry/{ATOM}summary").get("type") == "text"
+    # JSON Feed: title and summary are plain text by the spec, content_html is markup-free.
+    item = json.loads(client.get(reverse("newsroom:feed", args=["json"])).content)["items"][0]
+    assert item["title"] == HOSTILE_TITLE
+    assert item["summary"] == HOSTILE_LEAD
+    assert not ACTIVE_MARKUP.search(item["content_html"]), item["content_html"]
