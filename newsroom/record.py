@@ -7,12 +7,12 @@ PressRelease.record when a release is published, so what an old release said sta
 from django.utils.formats import date_format
 
 
-def position_data(position) -> dict:
+def position_data(position, day) -> dict:
     return {
         "title": position.title,
         "organisation": position.organisation.label,
         "organisation_url": position.organisation.get_absolute_url(),
-        "period": str(position.period),
+        "period": position.period_on(day),
         "note": position.note,
     }
 
@@ -25,9 +25,9 @@ def person_box(person, biography) -> dict:
         "url": person.get_absolute_url(),
         "as_of": date_format(biography.day, "Y-m-d"),
         "age": biography.age,
-        "current_roles": [position_data(p) for p in biography.current_roles],
-        "board_seats": [position_data(p) for p in biography.board_seats],
-        "earlier_roles": [position_data(p) for p in biography.earlier_roles],
+        "current_roles": [position_data(p, biography.day) for p in biography.current_roles],
+        "board_seats": [position_data(p, biography.day) for p in biography.board_seats],
+        "earlier_roles": [position_data(p, biography.day) for p in biography.earlier_roles],
         "bio": person.bio,
     }
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from people.models import Person, Position
 
-# Board seats are listed apart from the roles a person works in.
-BOARD_KINDS = {Position.Kind.BOARD}
+# Board seats (chairs and vice-chairs included) are listed apart from the roles a person
+# works in; a council or committee seat counts as a role.
+BOARD_KINDS = {Position.Kind.BOARD, Position.Kind.CHAIR}
 
 
 @dataclass

@@ -96,7 +96,10 @@ class Position(models.Model):
     class Kind(models.TextChoices):
         EMPLOYMENT = "employment", _("Employment")
         BOARD = "board", _("Board seat")
-        CHAIR = "chair", _("Chair")
+        # A board's chair or vice-chair: listed with the board seats.
+        CHAIR = "chair", _("Board chair or vice-chair")
+        # Chair or member of a council or committee (råd, udvalg): listed with the roles.
+        COUNCIL = "council", _("Council or committee")
         FELLOWSHIP = "fellowship", _("Fellowship or study")
         VOLUNTARY = "voluntary", _("Voluntary")
 
@@ -178,6 +181,17 @@ class Position(models.Model):
         if self.end_last_day:
             return self.end_last_day < day
         return self.ended_undated and not (self.start and self.start > day)
+
+    def period_on(self, day: datetime.date) -> str:
+        """The period as an "Om" box written on `day` gives it.
+
+        A role that ends on that very day is still held, and says so: "fratræder 3. maj 2021".
+        """
+        from django.utils.translation import gettext
+
+        if self.end_last_day == day:
+            return gettext("leaves %(end)s") % {"end": format_partial(self.end, self.end_precision)}
+        return self.period
 
     @property
     def period(self) -> str:

@@ -57,7 +57,7 @@ P = Position.Kind
 MADS_POSITIONS = [
     # (organisation key, title, kind, start, start precision, end, end precision, ended, note)
     ("los", "direktør", P.EMPLOYMENT, datetime.date(2021, 5, 3), D, None, D, False, ""),
-    ("frivilligraadet", "formand", P.CHAIR, datetime.date(2018, 2, 1), D, None, D, False, ""),
+    ("frivilligraadet", "formand", P.COUNCIL, datetime.date(2018, 2, 1), D, None, D, False, ""),
     ("ruc", "PhD Fellow", P.FELLOWSHIP, datetime.date(2018, 2, 1), D, None, D, False, ""),
     ("lse", "PhD Fellow", P.FELLOWSHIP, None, D, None, D, False, ""),
     ("bikubenfonden", "bestyrelsesmedlem", P.BOARD, None, D, None, D, False, ""),
@@ -121,7 +121,10 @@ def _position(
     ended_undated=False,
     note="",
 ):
-    if not Position.objects.filter(person=person, organisation=organisation, title=title).exists():
+    existing = Position.objects.filter(person=person, organisation=organisation, title=title)
+    # A council chair was once stored as a board chair: set it right on the next load.
+    existing.exclude(kind=kind).update(kind=kind)
+    if not existing.exists():
         Position.objects.create(
             person=person,
             organisation=organisation,

@@ -75,3 +75,30 @@ def test_end_before_start_is_refused_with_a_message():
     with pytest.raises(ValidationError) as error:
         position.full_clean()
     assert "The end comes before the start." in str(error.value) or "før" in str(error.value)
+
+
+def test_item9_chair_and_vice_chair_are_board_seats_council_chair_is_a_role():
+    person = PersonFactory()
+    chair = PositionFactory(person=person, kind=Position.Kind.CHAIR, title="formand")
+    vice = PositionFactory(person=person, kind=Position.Kind.BOARD, title="næstformand")
+    council = PositionFactory(person=person, kind=Position.Kind.COUNCIL, title="formand")
+    biography = person.biography_on(datetime.date(2021, 5, 3))
+    assert set(biography.board_seats) == {chair, vice}
+    assert biography.current_roles == [council]
+
+
+def test_item9_a_role_ending_on_the_release_date_says_it_is_left_that_day(client):
+    """The documented rule: on a handover day the outgoing chair is still a board member
+    that day, and the box says "fratræder <date>", never "til <date>"."""
+    from newsroom.record import person_box
+
+    person = PersonFactory()
+    day = datetime.date(2021, 5, 3)
+    PositionFactory(
+        person=person, kind=Position.Kind.CHAIR, title="formand", end=day, start=None
+    )
+    box = person_box(person, person.biography_on(day))
+    assert box["current_roles"] == []
+    assert [seat["period"] for seat in box["board_seats"]] == ["fratræder 3. maj 2021"]
+    day_after = person_box(person, person.biography_on(datetime.date(2021, 5, 4)))
+    assert [role["period"] for role in day_after["earlier_roles"]] == ["til 3. maj 2021"]
