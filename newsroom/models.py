@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from common.fields import RichTextField
 from common.models import TimeStampedModel
 from common.slugs import unique_slug
+from common.validators import validate_single_line
 from media.models import Document, Image, MediaContact
 from newsroom.managers import PressReleaseQuerySet
 from newsroom.record import contact_data, organisation_box, person_box
@@ -56,10 +57,11 @@ class PressRelease(TimeStampedModel):
 
     # Feeds identify an entry by this, so editing the title or slug never re-announces it.
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=250)
+    # Room for a long Danish headline; the admin counts the characters as they are typed.
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     slug = models.SlugField(
         _("slug"),
-        max_length=250,
+        max_length=300,
         unique=True,
         blank=True,
         help_text=_("Made from the title when left empty."),
@@ -267,7 +269,7 @@ class ReleaseSlug(models.Model):
     """An earlier address of a published release; it answers with a permanent redirect."""
 
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="old_slugs")
-    slug = models.SlugField(max_length=250, unique=True)
+    slug = models.SlugField(max_length=300, unique=True)
 
     class Meta:
         ordering = ["slug"]
