@@ -150,7 +150,9 @@ def send_pending_alerts(*, limit: int = 500) -> int:
     """Send queued alerts, one row per transaction. Returns how many this worker sent.
 
     A delivery the mail server refuses is retried later (after 1, 2, 4 ... minutes) and given
-    up after MAX_ATTEMPTS, so one bad address never holds up the others.
+    up after MAX_ATTEMPTS, so one bad address never holds up the others. An alert that cannot
+    be built or sent for any other reason is marked failed at once with the reason
+    (`last_error`, `failed_at`), and the next one goes out.
     """
     sent = 0
     releases: dict[int, PressRelease] = {}
@@ -174,15 +176,24 @@ def send_pending_alerts(*, limit: int = 500) -> int:
                 releases[delivery.release_id] = PressRelease.objects.for_page().get(
                     pk=delivery.release_id
                 )
-            message = build_alert(
-                release=releases[delivery.release_id],
-                subscription=delivery.subscription,
-                delivery=delivery,
-            )
             try:
-                message.send()
+                # A savepoint: whatever goes wrong for this one alert is undone on its own
+                # and recorded below, and the worker goes on with the next one.
+                with transaction.atomic():
+                    build_alert(
+                        release=releases[delivery.release_id],
+                        subscription=delivery.subscription,
+                        delivery=delivery,
+                    ).send()
             except (smtplib.SMTPException, OSError) as error:
+                # The mail server or the network: worth trying again later.
                 _record_failure(delivery, error, now)
+                continue
+            except Exception as error:
+                # Anything else (a header the mail library refuses, a broken template) fails
+                # the same way every time: give up on this alert at once, with the reason.
+                logger.exception("Alert %s could not be built or sent", delivery.pk)
+                _record_failure(delivery, error, now, permanent=True)
                 continue
             delivery.sent_at = timezone.now()
             delivery.save(update_fields=["sent_at"])
@@ -193,10 +204,10 @@ def send_pending_alerts(*, limit: int = 500) -> int:
 MAX_ATTEMPTS = 8
 
 
-def _record_failure(delivery: AlertDelivery, error: Exception, now) -> None:
+def _record_failure(delivery: AlertDelivery, error: Exception, now, permanent=False) -> None:
     delivery.attempts += 1
     delivery.last_error = f"{type(error).__name__}: {error}"[:300]
-    if delivery.attempts >= MAX_ATTEMPTS:
+    if permanent or delivery.attempts >= MAX_ATTEMPTS:
         delivery.failed_at = now
     else:
         delivery.next_attempt_at = now + datetime.timedelta(minutes=2 ** (delivery.attempts - 1))
@@ -207,6 +218,12 @@ def _record_failure(delivery: AlertDelivery, error: Exception, now) -> None:
         delivery.subscription_id,
         delivery.last_error,
     )
+
+
+def header_text(text: str) -> str:
+    """One line for an e-mail header: every run of white space (line breaks included, which
+    the mail library rightly refuses in a header) becomes one space."""
+    return " ".join(str(text).split())
 
 
 def build_alert(*, release: PressRelease, subscription: Subscription, delivery=None):
@@ -221,7 +238,7 @@ def build_alert(*, release: PressRelease, subscription: Subscription, delivery=N
     }
     with translation.override(subscription.language):
         message = EmailMultiAlternatives(
-            subject=release.title,
+            subject=header_text(release.title),
             body=render_to_string("alerts/release.txt", context),
             to=[subscription.email],
             headers={

@@ -103,14 +103,17 @@ def test_a_worker_that_crashed_mid_batch_resumes_without_duplicates(settings, mo
     real_build = alerts.build_alert
     calls = {"n": 0}
 
+    class WorkerKilled(BaseException):
+        """The process dies (SIGKILL, power cut): nothing in the worker catches it."""
+
     def crash_on_second(**kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise ConnectionError("SMTP went away")
+            raise WorkerKilled
         return real_build(**kwargs)
 
     monkeypatch.setattr(alerts, "build_alert", crash_on_second)
-    with pytest.raises(ConnectionError):
+    with pytest.raises(WorkerKilled):
         alerts.send_pending_alerts()
     assert len(mail.outbox) == 1
     monkeypatch.setattr(alerts, "build_alert", real_build)
@@ -138,3 +141,55 @@ def test_one_refused_address_does_not_hold_up_the_others(settings, time_machine)
         alerts.run_once()
     assert all(d.failed_at and d.attempts == alerts.MAX_ATTEMPTS for d in refused.all())
     assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db
+def test_item7_a_title_with_a_line_break_stops_no_alert(smtp_server, settings):
+    controller, handler = smtp_server
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    Subscription.objects.create(email="redaktion@example.org", confirmed_at=timezone.now())
+    # Saved through the ORM, past any form: a header injection attempt and a pasted title.
+    PressReleaseFactory(title="Første linje\r\nBcc: offer@example.org\r\n\r\nAnden linje")
+    PressReleaseFactory(title="Helt almindelig titel")
+    queued, sent = alerts.run_once()
+    assert (queued, sent) == (2, 2)
+    subjects = sorted(
+        message_from_bytes(envelope.content, policy=default_policy)["Subject"]
+        for envelope in handler.messages
+    )
+    assert subjects == [
+        "Første linje Bcc: offer@example.org Anden linje",
+        "Helt almindelig titel",
+    ]
+    assert all(envelope.rcpt_tos == ["redaktion@example.org"] for envelope in handler.messages)
+    assert not AlertDelivery.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_item7_an_alert_that_cannot_be_built_is_failed_with_its_reason_and_the_next_goes_out(
+    monkeypatch,
+):
+    Subscription.objects.create(email="redaktion@example.org", confirmed_at=timezone.now())
+    bad = PressReleaseFactory(title="Går galt")
+    PressReleaseFactory(title="Går godt")
+    real_build = alerts.build_alert
+
+    def build(*, release, **kwargs):
+        if release.pk == bad.pk:
+            raise ValueError("Header values can't contain newlines")
+        return real_build(release=release, **kwargs)
+
+    monkeypatch.setattr(alerts, "build_alert", build)
+    assert alerts.run_once() == (2, 1)
+    assert [message.subject for message in mail.outbox] == ["Går godt"]
+    failed = AlertDelivery.objects.get(release=bad)
+    assert failed.failed_at and failed.sent_at is None and failed.attempts == 1
+    assert "ValueError" in failed.last_error and "newlines" in failed.last_error
+    # Given up for good: the next rounds neither retry it nor stop on it.
+    assert alerts.run_once() == (0, 0)
+    assert len(mail.outbox) == 1
