@@ -42,8 +42,10 @@ def editor_image_upload(request):
     metadata, never the uploaded bytes or the uploader's file name. A refused file answers
     400 with a message CKEditor shows, and nothing is stored.
     """
-    if not (request.user.is_active and request.user.is_staff):
-        return _error(_("Only staff can upload files."), status=403)
+    # The same right as the media library's image form ("Add image"), not mere staff status.
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("media.add_image")):
+        return _error(_("You do not have permission to add images."), status=403)
     upload = request.FILES.get("upload")
     if upload is None:
         return _error(_("No file was sent."))

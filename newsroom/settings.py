@@ -270,6 +270,8 @@ LOGGING = {
 }
 
 # Rich text: CKEditor 5 without General HTML Support, HTML embed or source editing.
+# django-ckeditor-5's own upload view is not routed (see below); "staff" is its strictest
+# choice. Ours (media.views.editor_image_upload) asks for media.add_image, like the image form.
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 # Our own upload view: CKEditor's stores files under the uploader's name, with no size limit.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor-image-upload"

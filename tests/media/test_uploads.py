@@ -160,3 +160,23 @@ def test_documents_download_as_attachments_only_from_published_releases(client):
     assert response["Content-Disposition"].startswith('attachment; filename="aarsrapport-2021.pdf"')
     assert response["X-Content-Type-Options"] == "nosniff"
     assert client.get(reverse("newsroom:document-download", args=[hidden.pk])).status_code == 404
+
+
+def test_item8_staff_without_a_group_cannot_upload_through_the_editor(
+    client, django_user_model, editor
+):
+    """The editor upload asks for the same right as the image form: media.add_image."""
+    bare = django_user_model.objects.create_user("bare-staff", password="pw", is_staff=True)
+    client.force_login(bare)
+    upload = SimpleUploadedFile("a.png", png_bytes(), "image/png")
+    response = client.post(reverse("editor-image-upload"), {"upload": upload})
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == "Du har ikke ret til at tilføje billeder."
+    assert client.get(reverse("admin:media_image_add")).status_code == 403
+    assert Image.objects.count() == 0
+    # An Editor has the right on both roads.
+    client.force_login(editor)
+    upload.seek(0)
+    assert client.post(reverse("editor-image-upload"), {"upload": upload}).status_code == 200
+    assert client.get(reverse("admin:media_image_add")).status_code == 200
+    assert Image.objects.count() == 1
