@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import CHARCOUNT_JS, AutoSlugAdminMixin, count_characters
 from common.templatetags.site import with_zone
 from media.admin import thumbnail
 from newsroom import services
@@ -30,7 +31,7 @@ from newsroom.models import (
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AutoSlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -85,8 +86,13 @@ class PressReleaseForm(forms.ModelForm):
             "publish_at",
         ]
 
+    class Media:
+        js = [CHARCOUNT_JS]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            count_characters(self.fields["title"], PressRelease._meta.get_field("title").max_length)
         if self.instance.pk and not self.is_bound:
             # From the stored row: the history view hands us an old copy of the release.
             self.initial["edit_version"] = (
@@ -159,7 +165,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(SimpleHistoryAdmin):
+class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     form = PressReleaseForm
     list_display = [
         "lead_thumbnail",

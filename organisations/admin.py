@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import AutoSlugAdminMixin
 from common.uploads import reencoded_image
 from organisations.models import Organisation
 
@@ -22,13 +23,15 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     form = OrganisationForm
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "website"]
     list_display_links = ["logo_thumbnail", "name"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
+    # As Organisation.save(): the short name, else the name.
+    slug_from = ("short_name", "name")
     fields = ["name", "short_name", "slug", "kind", "website", "logo", "about"]
 
     @admin.display(description=_("logo"))

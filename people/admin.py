@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import AutoSlugAdminMixin
 from common.uploads import reencoded_image
 from people.models import Person, Position
 
@@ -49,7 +50,7 @@ class PersonForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     form = PersonForm
     list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone"]
     list_display_links = ["portrait_thumbnail", "name"]
