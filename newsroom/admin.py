@@ -8,7 +8,8 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -71,6 +72,26 @@ class PressReleaseForm(forms.ModelForm):
     publishing to Publishers."""
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Only on releases the public has seen (removed in __init__ otherwise).
+    refresh_record = forms.BooleanField(
+        label=_("Refresh the \"Om\" boxes and contact block from today's data"),
+        required=False,
+        help_text=_(
+            "Rewrites every box as of the release date with the people's and organisations' "
+            "data as it is now. The public sees a correction note, so write one below."
+        ),
+    )
+    correction_note = forms.CharField(
+        label=_("Public correction note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            'Shown on the release as "Rettet <date>: <note>" and moves its date in the feeds. '
+            "Leave it empty for a change that needs no notice (a typo): the change is then "
+            "published without one."
+        ),
+    )
 
     class Meta:
         model = PressRelease
@@ -100,6 +121,9 @@ class PressReleaseForm(forms.ModelForm):
                 .values_list("version", flat=True)
                 .first()
             )
+        if not self.instance.seen_by_public:
+            del self.fields["refresh_record"]
+            del self.fields["correction_note"]
         if "publish_at" in self.fields:
             self.fields["publish_at"].help_text = _(
                 "Copenhagen time (CET in winter, CEST in summer). "
@@ -118,6 +142,14 @@ class PressReleaseForm(forms.ModelForm):
             )
             if current is not None and cleaned.get("edit_version") != current:
                 raise forms.ValidationError(self.conflict_message(), code="stale")
+        if cleaned.get("refresh_record") and not cleaned.get("correction_note", "").strip():
+            self.add_error(
+                "correction_note",
+                _(
+                    "Refreshing the boxes changes what the public reads: write the correction "
+                    "note they will see, or untick the refresh."
+                ),
+            )
         status = cleaned.get("status")
         if (
             status
@@ -155,7 +187,7 @@ class CorrectionInline(admin.TabularInline):
     verbose_name_plural = _('public corrections (shown as "Rettet" on the release)')
 
     def has_add_permission(self, request, obj=None):
-        return bool(obj and obj.is_published and services.can_publish(request.user))
+        return False  # a new note is written in the form's "Correction" section
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -198,6 +230,18 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.seen_by_public:
+            fieldsets = [
+                *fieldsets,
+                (
+                    _("Published: what the public was told"),
+                    {"fields": ["frozen_record", "refresh_record", "correction_note"]},
+                ),
+            ]
+        return fieldsets
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.current_user = request.user
@@ -205,8 +249,8 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if services.can_publish(request.user):
-            return []
-        return ["status", "publish_at"]
+            return ["frozen_record"]
+        return ["status", "publish_at", "frozen_record"]
 
     def has_change_permission(self, request, obj=None):
         # Editors write drafts; once a release is scheduled or out, only Publishers edit it.
@@ -251,11 +295,38 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         release = form.instance
-        if release.status in PressRelease.RELEASED and not release.was_public:
-            # (Re)freeze once the people, organisations and contacts are saved too; after the
-            # public has seen it, the record stays as it was.
-            release.freeze_record()
-            PressRelease.objects.filter(pk=release.pk).update(record=release.record)
+        if release.status not in PressRelease.RELEASED:
+            return
+        # Once the people, organisations and contacts are saved too: a release's own edits
+        # reach its record; later edits elsewhere do not (see PressRelease.update_record).
+        refresh = form.cleaned_data.get("refresh_record", False)
+        release.update_record(refresh=refresh)
+        PressRelease.objects.filter(pk=release.pk).update(record=release.record)
+        if not (change and release.was_public):
+            return
+        note = form.cleaned_data.get("correction_note", "").strip()
+        if note:
+            services.release_correct(release=release, user=request.user, note=note)
+            self.message_user(
+                request,
+                _('The change is public with the correction note "%(note)s".') % {"note": note},
+            )
+        elif self._changes_what_the_public_sees(form, formsets):
+            self.message_user(
+                request,
+                _(
+                    "The change is public now, without a correction note: the release shows "
+                    'no "Rettet" notice. Add a note if readers should know what changed.'
+                ),
+                messages.WARNING,
+            )
+
+    @staticmethod
+    def _changes_what_the_public_sees(form, formsets) -> bool:
+        visible_fields = {"title", "lead", "body", "byline", "topics", "documents"}
+        return bool(visible_fields & set(form.changed_data)) or any(
+            formset.has_changed() for formset in formsets if formset.model is not Correction
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
@@ -270,7 +341,9 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         for release in queryset:
-            services.release_publish(release=release, user=request.user, publish_at=timezone.now())
+            # A release the public has seen comes back at its own time, not on top as new.
+            publish_at = None if release.was_public else timezone.now()
+            services.release_publish(release=release, user=request.user, publish_at=publish_at)
         self.message_user(request, _("Published: %(count)d") % {"count": queryset.count()})
 
     @admin.action(
@@ -280,6 +353,31 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         for release in queryset:
             services.release_unpublish(release=release, user=request.user)
         self.message_user(request, _("Unpublished: %(count)d") % {"count": queryset.count()})
+
+    @admin.display(description=_('frozen "Om" boxes and contact block'))
+    def frozen_record(self, obj):
+        if obj is None or not obj.record:
+            return _("Nothing is frozen yet: the boxes are written when the release goes public.")
+        as_of = date_format(obj.record_as_of, "DATE_FORMAT")
+        names = format_html_join(
+            ", ", "{}", ((box["name"],) for box in obj.record.get("about", []))
+        )
+        contacts = format_html_join(
+            ", ", "{}", ((contact["name"],) for contact in obj.record.get("contacts", []))
+        )
+        return format_html(
+            "{}<br>{} {}<br>{} {}",
+            _(
+                "Written as of %(date)s. Later edits to these people and organisations do not "
+                "change this release; people, organisations and contacts you add to or remove "
+                "from the release itself are updated when you save."
+            )
+            % {"date": as_of},
+            _('"Om" boxes:'),
+            names or "–",
+            _("Contacts:"),
+            contacts or "–",
+        )
 
     @admin.display(description=_("publish time"), ordering="publish_at")
     def publish_time(self, obj):

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -211,6 +212,11 @@ class PressRelease(TimeStampedModel):
         )
 
     @property
+    def seen_by_public(self) -> bool:
+        """True if the public sees it now or has seen it before."""
+        return self.was_public or self.is_published
+
+    @property
     def is_corrected(self) -> bool:
         return bool(self.corrections.all())
 
@@ -235,18 +241,21 @@ class PressRelease(TimeStampedModel):
         """The contact block: frozen at publication, otherwise as the contacts stand now."""
         if self.record:
             return self.record["contacts"]
-        return [contact_data(link.contact) for link in self.contact_links.all()]
+        return self.contacts_now()
 
     @cached_property
     def about_boxes(self) -> list[dict]:
         """People first, then organisations, each in the order the editor chose.
 
-        Frozen at publication (see services.release_publish), so a later edit of a person
-        or an organisation never rewrites what an old release said.
+        Frozen at publication (see update_record), so a later edit of a person or an
+        organisation never rewrites what an old release said.
         """
         if self.record:
             return self.record["about"]
-        day = self.release_date
+        return self.about_boxes_on(self.release_date)
+
+    def about_boxes_on(self, day) -> list[dict]:
+        """The "Om" boxes written from today's data as of `day` (the record not consulted)."""
         boxes = [
             person_box(link.person, link.person.biography_on(day))
             for link in self.person_links.all()
@@ -254,15 +263,64 @@ class PressRelease(TimeStampedModel):
         boxes += [organisation_box(link.organisation) for link in self.organisation_links.all()]
         return boxes
 
+    def contacts_now(self) -> list[dict]:
+        return [contact_data(link.contact) for link in self.contact_links.all()]
+
+    @property
+    def record_as_of(self):
+        """The day the frozen "Om" boxes were written as of (None when nothing is frozen)."""
+        if not self.record:
+            return None
+        as_of = self.record.get("as_of")
+        return datetime.date.fromisoformat(as_of) if as_of else self.release_date
+
+    def update_record(self, *, refresh: bool = False) -> None:
+        """Freeze the "Om" boxes and contact block, or bring a frozen record in line with the
+        release's own links.
+
+        The record protects a public release from later edits *elsewhere* (a person's
+        positions, an organisation's "Om" text), not from edits to the release itself: people,
+        organisations and contacts added to it get their box as of the release date, removed
+        ones go, the others stay as frozen. Everything is written afresh when the release has
+        never been public, when its date moved, or when `refresh` asks for today's data.
+        """
+        for cached in ("about_boxes", "ordered_contacts"):
+            self.__dict__.pop(cached, None)
+        day = self.release_date
+        with translation.override(settings.LANGUAGE_CODE):
+            about, contacts = self.about_boxes_on(day), self.contacts_now()
+        old = self.record
+        if old and self.seen_by_public and not refresh and self.record_as_of == day:
+            about = _keep_frozen(about, old.get("about", []), keys=_box_keys)
+            contacts = _keep_frozen(contacts, old.get("contacts", []), keys=_contact_keys)
+        self.record = {"as_of": day.isoformat(), "about": about, "contacts": contacts}
+
     def freeze_record(self):
         """Fix the "Om" boxes and the contact block as they stand on the release date."""
-        self.record = None
-        for cached in ("about_boxes", "ordered_contacts"):
-            self.__dict__.pop(cached, None)
-        with translation.override(settings.LANGUAGE_CODE):
-            self.record = {"about": self.about_boxes, "contacts": self.ordered_contacts}
-        for cached in ("about_boxes", "ordered_contacts"):
-            self.__dict__.pop(cached, None)
+        self.update_record(refresh=True)
+
+
+def _box_keys(box: dict) -> list[tuple]:
+    # Records written before boxes carried a pk are matched by slug.
+    return [("pk", box["kind"], box.get("pk")), ("slug", box["kind"], box["slug"])]
+
+
+def _contact_keys(contact: dict) -> list[tuple]:
+    return [("pk", contact.get("pk")), ("name", contact["name"], contact["email"])]
+
+
+def _keep_frozen(fresh: list[dict], frozen: list[dict], *, keys) -> list[dict]:
+    """The fresh entries in the release's order, each replaced by its frozen copy if any."""
+    frozen_by_key = {}
+    for entry in frozen:
+        for key in keys(entry):
+            if key[1] is not None:
+                frozen_by_key.setdefault(key, entry)
+    result = []
+    for entry in fresh:
+        old = next((frozen_by_key[k] for k in keys(entry) if k in frozen_by_key), None)
+        result.append({**old, "pk": entry["pk"]} if old else entry)
+    return result
 
 
 class ReleaseSlug(models.Model):

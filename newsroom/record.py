@@ -20,6 +20,7 @@ def position_data(position, day) -> dict:
 def person_box(person, biography) -> dict:
     return {
         "kind": "person",
+        "pk": person.pk,
         "name": person.name,
         "slug": person.slug,
         "url": person.get_absolute_url(),
@@ -35,6 +36,7 @@ def person_box(person, biography) -> dict:
 def organisation_box(organisation) -> dict:
     return {
         "kind": "organisation",
+        "pk": organisation.pk,
         "name": organisation.display_name,
         "slug": organisation.slug,
         "url": organisation.get_absolute_url(),
@@ -44,6 +46,7 @@ def organisation_box(organisation) -> dict:
 
 def contact_data(contact) -> dict:
     return {
+        "pk": contact.pk,
         "name": contact.display_name,
         "title": contact.title,
         "organisation": contact.organisation.label if contact.organisation_id else "",

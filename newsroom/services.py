@@ -34,7 +34,11 @@ def release_publish(
     publish_at: datetime.datetime | None = None,
     embargo: bool = False,
 ) -> PressRelease:
-    """Publish now, or schedule (optionally under embargo) for a later second."""
+    """Publish now, or schedule (optionally under embargo) for a later second.
+
+    Without a time, a release the public has seen comes back at its original publish time
+    (a withdrawal undone, not a new release); others keep their set time or go out now.
+    """
     _require_publisher(user)
     now = timezone.now()
     publish_at = publish_at or release.publish_at or now
@@ -44,8 +48,8 @@ def release_publish(
         status = PressRelease.Status.EMBARGOED if embargo else PressRelease.Status.SCHEDULED
     release.status = status
     release.publish_at = publish_at
-    if not release.was_public:
-        release.freeze_record()
+    # A new date rewrites the record as of that date; otherwise what was frozen stays.
+    release.update_record()
     release.save()
     return release
 

@@ -223,5 +223,7 @@ def load_demo() -> PressRelease:
         ReleaseContact.objects.create(release=release, contact=contact, order=0)
         # As publishing does: the "Om" boxes and contacts are fixed as of 3 May 2021.
         release.freeze_record()
-        PressRelease.objects.filter(pk=release.pk).update(record=release.record)
+        PressRelease.objects.filter(pk=release.pk).update(
+            record=release.record, was_public=True
+        )
     return release

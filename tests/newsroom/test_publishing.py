@@ -195,7 +195,7 @@ def test_correction_shows_on_the_release_and_moves_the_feed_date_not_the_guid(
 
 def test_publisher_adds_a_correction_in_the_admin(publisher_client, seed_release):
     data = form_data(seed_release)
-    data.update({"corrections-TOTAL_FORMS": "1", "corrections-0-note": "Rettet stavefejl."})
+    data.update({"correction_note": "Rettet stavefejl."})
     data.update(
         {
             "image_links-INITIAL_FORMS": "0",
