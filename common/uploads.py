@@ -33,7 +33,8 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext as _
 from PIL import Image as PillowImage
-from PIL import ImageOps
+
+from common.images import EXTENSIONS, encode_public, exif_orientation, upright_pixels
 
 ALLOWED_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 IMAGE_EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -250,6 +251,9 @@ def validate_image_file(file):
                 raise _too_many_pixels() from None
             except Exception:
                 raise _damaged() from None
+            # Processing reads the EXIF orientation: an EXIF block Pillow cannot parse (a PNG
+            # eXIf chunk or WebP EXIF that is not TIFF data) is refused here, not a 500 later.
+            exif_orientation(image)
     end = _IMAGE_END[image_format](data)
     if end is None:
         raise _damaged()
@@ -352,22 +356,18 @@ def _check_text(file, limit: int):
         ) from None
 
 
-def reencoded_image(file) -> ContentFile:
-    """A checked upload decoded and encoded again by Pillow: upright, and without the upload's
-    metadata (GPS, comments) or any bytes it carried besides the picture.
+def reencoded_image(file, *, credit: str = "") -> ContentFile:
+    """A checked upload made into a public file the way press photos are (common.images):
+    upright, re-encoded in its own format, none of the upload's metadata (GPS, comments, XMP)
+    nor any bytes it carried besides the picture; the credit, if any, in EXIF Artist/Copyright.
 
-    For pictures served as they are stored (portraits, logos); press photos get the fuller
-    treatment in media.services.
+    For pictures served as they are stored (portraits, logos).
     """
     validate_image_file(file)
     file.seek(0)
     with pillow_guard(), PillowImage.open(file) as original:
         image_format = original.format
-        upright = ImageOps.exif_transpose(original)
-        upright.load()
-    buffer = io.BytesIO()
-    if image_format == "JPEG":
-        upright.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True)
-    else:
-        upright.save(buffer, image_format)
-    return ContentFile(buffer.getvalue(), name=PurePath(file.name).name)
+        upright = upright_pixels(original)
+    data = encode_public(upright, image_format, credit=credit)
+    name = PurePath(file.name).with_suffix(EXTENSIONS[image_format]).name
+    return ContentFile(data, name=name)

@@ -1,51 +1,32 @@
 """Work on uploaded media: renditions and stored facts about the file."""
 
 import io
-import unicodedata
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image as PillowImage
-from PIL import ImageOps
 
-from common.slugs import DANISH_TRANSLITERATION
+from common.images import credit_exif as _credit_exif
+from common.images import encode_public, has_alpha, upright_pixels
 from common.uploads import check_pixel_count, pillow_guard
 from media.models import Document, Image, Rendition
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FORMATS = ("JPEG", "WEBP")
-EXIF_ARTIST = 0x013B
-EXIF_COPYRIGHT = 0x8298
-EXIF_IMAGE_DESCRIPTION = 0x010E
-
-
-def _exif_ascii(text: str) -> str:
-    # EXIF text tags are ASCII: "Møller" becomes "Moeller", not "M?ller".
-    text = text.translate(DANISH_TRANSLITERATION)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def credit_exif(image: Image) -> bytes:
     """EXIF with the credit and caption only: GPS, camera serials and the rest are dropped."""
-    exif = PillowImage.Exif()
-    if image.credit:
-        exif[EXIF_ARTIST] = _exif_ascii(image.credit)
-        exif[EXIF_COPYRIGHT] = _exif_ascii(f"(c) {image.credit}")
-    if image.caption:
-        exif[EXIF_IMAGE_DESCRIPTION] = _exif_ascii(image.caption)[:500]
-    return exif.tobytes()
+    return _credit_exif(image.credit, image.caption)
 
 
 def _master(image: Image, upright) -> tuple[bytes, str, str]:
-    buffer = io.BytesIO()
-    has_alpha = upright.mode in ("RGBA", "LA") or (
-        upright.mode == "P" and "transparency" in upright.info
-    )
-    if has_alpha:
-        upright.convert("RGBA").save(buffer, "PNG", optimize=True, exif=credit_exif(image))
-        return buffer.getvalue(), "image/png", ".png"
-    upright.convert("RGB").save(buffer, "JPEG", quality=95, optimize=True, exif=credit_exif(image))
-    return buffer.getvalue(), "image/jpeg", ".jpg"
+    """The public original (common.images): PNG when it has transparency, else JPEG."""
+    if has_alpha(upright):
+        data = encode_public(upright, "PNG", credit=image.credit, caption=image.caption)
+        return data, "image/png", ".png"
+    data = encode_public(upright, "JPEG", credit=image.credit, caption=image.caption)
+    return data, "image/jpeg", ".jpg"
 
 
 def image_process(*, image: Image) -> Image:
@@ -56,14 +37,12 @@ def image_process(*, image: Image) -> Image:
         # reach this function some other way than through a validated upload.
         with pillow_guard(), PillowImage.open(image.file) as original:
             check_pixel_count(original)
-            upright = ImageOps.exif_transpose(original)
-            upright.load()
+            # Upright, and nothing of the upload's own metadata (common.images): Pillow would
+            # otherwise write the upload's JPEG comment (COM), which may hold anything, into
+            # every JPEG it saves. An unreadable EXIF is a ValidationError, not a crash.
+            upright = upright_pixels(original)
     finally:
         image.file.seek(0)
-    # Nothing of the upload's own metadata is carried into the public files: Pillow would
-    # otherwise write the upload's JPEG comment (COM), which may hold anything, into every
-    # JPEG it saves. Only transparency is kept, which the pixels need.
-    upright.info = {k: v for k, v in upright.info.items() if k == "transparency"}
     master_bytes, image.mime_type, extension = _master(image, upright)
     upright = upright.convert("RGB")
     image.file_size = len(master_bytes)

@@ -1,5 +1,6 @@
 import contextlib
 import logging
+import struct
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -65,7 +66,13 @@ def editor_image_upload(request):
                 raise
     except ValidationError as error:
         return _error(" ".join(error.messages))
-    except (OSError, ValueError, PillowImage.DecompressionBombError) as error:
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        struct.error,
+        PillowImage.DecompressionBombError,
+    ) as error:
         # The upload passed the checks but Pillow still could not re-encode it.
         logger.warning("Editor image upload could not be processed: %r", error)
         return _error(

@@ -521,3 +521,93 @@ def test_an_oversized_document_gets_a_form_error_and_is_not_stored(
 ):
     settings.MAX_DOCUMENT_UPLOAD_BYTES = 100
     assert_document_refused(staff_client, media_root, "rapport.pdf", PDF + b" " * 200)
+
+
+# --- 7. broken metadata (item 6) ------------------------------------------------------------
+
+
+def png_with_malformed_exif() -> bytes:
+    """A good PNG with an eXIf chunk that is not TIFF data; its CRC is right, so the chunk
+    itself passes every check a PNG reader makes."""
+    plain = png_bytes()
+    idat = plain.index(b"IDAT") - 4
+    return plain[:idat] + png_chunk(b"eXIf", b"garbage! not a TIFF header") + plain[idat:]
+
+
+def webp_with_broken_exif() -> bytes:
+    return encoded(PillowImage.new("RGB", (40, 30), (0, 120, 200)), "WEBP", exif=b"garbage!")
+
+
+def post_portrait(client, name, file_bytes):
+    return client.post(
+        reverse("admin:people_person_add"),
+        {
+            "name": "Portræt Person",
+            "slug": "",
+            "birth_year": "",
+            "bio": "",
+            "portrait": SimpleUploadedFile(name, file_bytes),
+            "portrait_credit": "Fotograf",
+            "email": "",
+            "phone": "",
+            "positions-TOTAL_FORMS": "0",
+            "positions-INITIAL_FORMS": "0",
+        },
+    )
+
+
+def post_logo(client, name, file_bytes):
+    return client.post(
+        reverse("admin:organisations_organisation_add"),
+        {
+            "name": "Logo Org",
+            "short_name": "",
+            "slug": "",
+            "kind": "other",
+            "website": "",
+            "logo": SimpleUploadedFile(name, file_bytes),
+            "about": "",
+        },
+    )
+
+
+BROKEN_METADATA_DA = "Billedets metadata (EXIF) er i stykker"
+
+
+@pytest.mark.parametrize(
+    "name, make", [("a.png", png_with_malformed_exif), ("a.webp", webp_with_broken_exif)]
+)
+def test_item6_png_or_webp_with_malformed_exif_is_a_form_error_on_every_road(
+    staff_client, media_root, name, make
+):
+    from organisations.models import Organisation
+    from people.models import Person
+
+    file_bytes = make()
+    assert refusal_code(file_bytes, name) == "broken_metadata"
+    # The admin's image form.
+    assert BROKEN_METADATA_DA in assert_admin_refuses(staff_client, media_root, name, file_bytes)
+    # CKEditor's upload.
+    assert BROKEN_METADATA_DA in assert_editor_refuses(staff_client, media_root, name, file_bytes)
+    # A person's portrait and an organisation's logo.
+    for post in (post_portrait, post_logo):
+        response = post(staff_client, name, file_bytes)
+        assert response.status_code == 200, post
+        assert "errorlist" in response.content.decode()
+        assert BROKEN_METADATA_DA in response.content.decode()
+    assert Person.objects.count() == 0 and Organisation.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+def test_item6_processing_a_stored_image_with_broken_exif_is_a_clear_error():
+    """Images that reach processing by another road than an upload get the same message."""
+    from django.core.files.base import ContentFile
+
+    from media.services import image_process
+
+    image = Image(title="x", alt_text="x", credit="x")
+    image.file.save("a.png", ContentFile(png_with_malformed_exif()), save=False)
+    image.save()
+    with pytest.raises(ValidationError) as caught:
+        image_process(image=image)
+    assert caught.value.code == "broken_metadata"
