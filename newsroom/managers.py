@@ -138,14 +138,17 @@ def public_people():
 
 
 def public_organisations():
-    """Those a published release is about or bylined by, and those in public people's careers
-    (their "Om" boxes link to them)."""
+    """Those a published release is about or bylined by, and those in the careers that public
+    people's pages show today (their "Om" boxes link to them); a position that has not started
+    yet makes nothing public."""
     from newsroom.models import PressRelease
     from organisations.models import Organisation
     from people.models import Position
 
     published = PressRelease.objects.published()
-    careers = Position.objects.filter(person__in=published.values("people"))
+    careers = Position.objects.filter(person__in=published.values("people")).shown_on(
+        timezone.localdate()
+    )
     return Organisation.objects.filter(
         models.Q(pk__in=published.values("organisations"))
         | models.Q(pk__in=published.values("byline"))

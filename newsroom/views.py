@@ -114,10 +114,18 @@ class EmbargoPreviewView(DetailView):
         if link is None:
             raise Http404(_("No such press release."))
         self.link = link
-        return PressRelease.objects.for_page().get(pk=link.release_id)
+        release = PressRelease.objects.for_page().get(pk=link.release_id)
+        # The "Om" boxes as the public could read them today: written as of the embargoed date
+        # they would show roles that other unpublished releases are still to announce.
+        day = min(release.release_date, timezone.localdate())
+        release.__dict__["about_boxes"] = release.about_boxes_on(day)
+        self.about_day = day
+        return release
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(is_embargo_preview=True, preview_link=self.link, **kwargs)
+        return super().get_context_data(
+            is_embargo_preview=True, preview_link=self.link, about_day=self.about_day, **kwargs
+        )
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -83,6 +83,10 @@ class Person(TimeStampedModel):
 
 
 class PositionQuerySet(models.QuerySet):
+    def shown_on(self, day: datetime.date):
+        """Those a person's page shows on that day: held then or ended by then, not future."""
+        return self.filter(models.Q(start__isnull=True) | models.Q(start__lte=day))
+
     def held_on(self, day: datetime.date):
         return self.filter(
             models.Q(start__isnull=True) | models.Q(start__lte=day),

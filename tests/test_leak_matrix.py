@@ -271,3 +271,84 @@ def test_topics_people_and_organisations_of_an_unreleased_release_stay_hidden(wo
         for obj in (secret_topic, secret_person, secret_org):
             assert client.get(obj.get_absolute_url()).status_code == 404
         assert client.get(f"/feeds/emner/{secret_topic.slug}/rss/").status_code == 404
+
+
+def test_item1_an_organisation_reached_only_through_a_future_position_stays_hidden(world, editor):
+    """Issue 8.1: a public person's position that has not started yet makes nothing public."""
+    from people.models import Position
+
+    secret_org = OrganisationFactory(name="Fremtidig Fond", about="<p>Fremtidig boilerplate.</p>")
+    world["releases"]["embargoed"].organisations.add(secret_org)
+    Position.objects.create(
+        person=world["person"],
+        organisation=secret_org,
+        title="direktør",
+        start=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    urls = [
+        secret_org.get_absolute_url(),
+        *[f"/feeds/organisationer/{secret_org.slug}/{f}/" for f in FORMATS],
+    ]
+    for client in visitors(editor).values():
+        for url in urls:
+            assert client.get(url).status_code == 404, url
+        for url in ["/sitemap.xml", "/soeg/?q=Fremtidig", world["person"].get_absolute_url()]:
+            content = client.get(url).content.decode().replace("q=Fremtidig", "")
+            content = content.replace('value="Fremtidig"', "").replace("“Fremtidig”", "")
+            content = content.replace("Søgning: Fremtidig", "")
+            assert "Fremtidig Fond" not in content, url
+            assert secret_org.slug not in content, url
+
+
+def test_item1_a_started_position_shown_on_a_public_person_page_makes_its_organisation_public(
+    world,
+):
+    from people.models import Position
+
+    org = OrganisationFactory(name="Tidligere Arbejdsgiver")
+    Position.objects.create(
+        person=world["person"],
+        organisation=org,
+        title="konsulent",
+        start=datetime.date(2001, 1, 1),
+        end=datetime.date(2005, 1, 1),
+    )
+    client = Client()
+    assert (
+        "Tidligere Arbejdsgiver" in client.get(world["person"].get_absolute_url()).content.decode()
+    )
+    assert client.get(org.get_absolute_url()).status_code == 200
+
+
+def test_item5_an_embargo_preview_shows_no_other_unpublished_release_facts(world, publisher):
+    """Issue 8.5: the "Om" boxes of a preview are as the public could read them today, so roles
+    that start before the embargo lifts (and that other releases are yet to announce) stay out."""
+    from people.models import Position
+
+    embargoed = world["releases"]["embargoed"]
+    secret_org = OrganisationFactory(name="Kommende Selskab")
+    Position.objects.create(
+        person=world["person"],
+        organisation=secret_org,
+        title="bestyrelsesformand",
+        kind=Position.Kind.CHAIR,
+        start=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    # Rescheduled after the position was entered: the frozen record as of the embargoed date
+    # holds the coming role, and the preview must still not show it.
+    services.release_publish(
+        release=embargoed,
+        user=publisher,
+        publish_at=timezone.now() + datetime.timedelta(days=3),
+        embargo=True,
+    )
+    assert "Kommende Selskab" in str(embargoed.record)
+    _link, url = services.preview_link_issue(
+        release=embargoed, user=publisher, name="J", email="j@avis.dk", outlet="Avisen"
+    )
+    html = Client().get(url.removeprefix("http://testserver")).content.decode()
+    assert MARKERS["embargoed"] in html
+    assert "Om Fælles Person" in html
+    assert "Kommende Selskab" not in html and "bestyrelsesformand" not in html
+    for kind in ("draft", "scheduled", "unpublished"):
+        assert MARKERS[kind] not in html
