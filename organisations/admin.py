@@ -15,7 +15,9 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "short_name", "slug", "kind", "website", "logo", "about"]
 
     def clean_logo(self):
-        # Checked like every upload, and stored re-encoded: no metadata, nothing appended.
+        # Checked like every upload and stored as a public file the way press photos are
+        # (common.images): upright, no comment, XMP, GPS or anything appended. A logo has no
+        # credit, so it carries no EXIF at all.
         logo = self.cleaned_data.get("logo")
         if logo and "logo" in self.changed_data:
             return reencoded_image(logo)

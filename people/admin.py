@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import AutoSlugAdminMixin
-from common.uploads import reencoded_image
+from common.uploads import reencoded_image, validate_image_file
 from people.models import Person, Position
 
 
@@ -42,11 +43,26 @@ class PersonForm(forms.ModelForm):
         ]
 
     def clean_portrait(self):
-        # Checked like every upload, and stored re-encoded: no GPS, nothing appended.
+        # Checked like every upload; the message goes with the field.
         portrait = self.cleaned_data.get("portrait")
         if portrait and "portrait" in self.changed_data:
-            return reencoded_image(portrait)
+            validate_image_file(portrait)
         return portrait
+
+    def clean(self):
+        # Stored as a public file the way press photos are (common.images): upright, no
+        # comment, XMP, GPS or anything appended, the credit in EXIF Artist and Copyright.
+        # Here, not in clean_portrait, because the credit field is cleaned after the portrait.
+        cleaned_data = super().clean()
+        portrait = cleaned_data.get("portrait")
+        if portrait and "portrait" in self.changed_data and not self.has_error("portrait"):
+            try:
+                cleaned_data["portrait"] = reencoded_image(
+                    portrait, credit=cleaned_data.get("portrait_credit") or ""
+                )
+            except ValidationError as error:
+                self.add_error("portrait", error)
+        return cleaned_data
 
 
 @admin.register(Person)

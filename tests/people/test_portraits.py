@@ -74,3 +74,93 @@ def test_logo_svg_is_refused(staff_client):
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert Organisation.objects.count() == 0
+
+
+SECRET_COMMENT = b"uploader-comment: hemmelig kilde, ring 12345678"
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+    b'syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+    b'exif:GPSLatitude="55,40.0N" exif:GPSLongitude="12,34.0E"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def jpeg_full_of_metadata() -> bytes:
+    """A camera-like JPEG: GPS and a camera serial in EXIF, a JPEG comment (COM), XMP."""
+    exif = PillowImage.Exif()
+    exif[0x8825] = {1: "N", 2: (55.0, 40.0, 0.0), 3: "E", 4: (12.0, 34.0, 0.0)}
+    exif[0x013B] = "Uploaderens Kamera"
+    exif[0xA431] = "SERIAL-0042"  # BodySerialNumber
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (60, 80), (120, 80, 40)).save(
+        buffer, "JPEG", exif=exif.tobytes(), comment=SECRET_COMMENT, xmp=XMP
+    )
+    return buffer.getvalue()
+
+
+def assert_no_uploaded_metadata(field):
+    with field.open("rb"):
+        stored = field.read()
+    assert SECRET_COMMENT not in stored
+    assert b"xmpmeta" not in stored and b"http://ns.adobe.com/xap" not in stored
+    assert b"SERIAL-0042" not in stored and b"Uploaderens" not in stored
+    with PillowImage.open(io.BytesIO(stored)) as image:
+        assert "comment" not in image.info and "xmp" not in image.info
+        assert 0x8825 not in image.getexif()
+        assert image.getexif().get_ifd(0x8825) == {}
+        assert image.size == (60, 80)
+        return dict(image.getexif())
+
+
+def test_item9_portraits_and_logos_keep_no_comment_xmp_or_gps(staff_client):
+    upload = jpeg_full_of_metadata()
+    assert SECRET_COMMENT in upload and b"xmpmeta" in upload
+    response = post_person(staff_client, SimpleUploadedFile("mig.jpg", upload))
+    assert response.status_code == 302
+    portrait_exif = assert_no_uploaded_metadata(Person.objects.get().portrait)
+    # The credit goes with the file, as on press photos.
+    assert portrait_exif == {0x013B: "Fotograf", 0x8298: "(c) Fotograf"}
+    response = staff_client.post(
+        reverse("admin:organisations_organisation_add"),
+        {
+            "name": "Logo Org",
+            "short_name": "",
+            "slug": "",
+            "kind": "other",
+            "website": "",
+            "logo": SimpleUploadedFile("logo.jpg", upload),
+            "about": "",
+        },
+    )
+    assert response.status_code == 302
+    # A logo has no credit field: no EXIF at all.
+    assert assert_no_uploaded_metadata(Organisation.objects.get().logo) == {}
+
+
+def test_item9_a_png_logo_keeps_its_transparency_but_no_text_chunks(staff_client):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", SECRET_COMMENT.decode())
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    buffer = io.BytesIO()
+    PillowImage.new("RGBA", (40, 20), (0, 0, 0, 0)).save(buffer, "PNG", pnginfo=info)
+    response = staff_client.post(
+        reverse("admin:organisations_organisation_add"),
+        {
+            "name": "Gennemsigtig",
+            "short_name": "",
+            "slug": "",
+            "kind": "other",
+            "website": "",
+            "logo": SimpleUploadedFile("logo.png", buffer.getvalue()),
+            "about": "",
+        },
+    )
+    assert response.status_code == 302
+    logo = Organisation.objects.get().logo
+    with logo.open("rb"):
+        stored = logo.read()
+    assert SECRET_COMMENT not in stored and b"xmpmeta" not in stored
+    with PillowImage.open(io.BytesIO(stored)) as image:
+        assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0
+        assert not image.text
