@@ -10,8 +10,9 @@ from media.services import document_process, image_process
 
 @admin.register(MediaContact)
 class MediaContactAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "organisation", "phone", "email", "is_active"]
-    list_filter = ["is_active", "organisation"]
+    list_display = ["__str__", "organisation", "phone", "email", "is_active", "is_listed"]
+    list_filter = ["is_active", "is_listed", "organisation"]
+    list_editable = ["is_listed"]
     list_select_related = ["person", "organisation"]
     search_fields = ["name", "person__name", "title", "email", "phone"]
     autocomplete_fields = ["person", "organisation"]

@@ -33,6 +33,12 @@ def document_upload_to(instance, filename):
     return _random_name("documents", filename)
 
 
+class MediaContactQuerySet(models.QuerySet):
+    def listed(self):
+        """Those the press office chose to show on the public contacts page."""
+        return self.filter(is_active=True, is_listed=True)
+
+
 class MediaContact(models.Model):
     """Whom a journalist calls: the "For yderligere oplysninger" block."""
 
@@ -63,6 +69,17 @@ class MediaContact(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive contacts are kept on old releases only.")
     )
+    # Off by default: a contact made for an embargoed release must not appear before it.
+    is_listed = models.BooleanField(
+        _("listed on the contacts page"),
+        default=False,
+        help_text=_(
+            "Shown with name, title, phone and e-mail on the public media contacts page, and "
+            "downloadable as a vCard. A release's own contacts are shown on the release either way."
+        ),
+    )
+
+    objects = MediaContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "person__name"]
@@ -84,7 +101,7 @@ class MediaContact(models.Model):
     def vcard_filename(self) -> str:
         return f"{slugify_da(self.display_name) or 'kontakt'}.vcf"
 
-    def as_vcard(self) -> str:
+    def as_vcard(self, *, with_organisation: bool = True) -> str:
         """vCard 3.0 (RFC 2426), the version phones import most reliably."""
 
         def escape(value: str) -> str:
@@ -108,7 +125,7 @@ class MediaContact(models.Model):
             f"TEL;TYPE=WORK,VOICE:{escape(self.phone)}",
             f"EMAIL;TYPE=INTERNET,WORK:{escape(self.email)}",
         ]
-        if self.organisation_id:
+        if self.organisation_id and with_organisation:
             lines.append(f"ORG:{escape(self.organisation.display_name)}")
             if self.organisation.website:
                 lines.append(f"URL:{escape(self.organisation.website)}")

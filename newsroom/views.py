@@ -436,16 +436,30 @@ class MediaContactListView(ListView):
     context_object_name = "contacts"
 
     def get_queryset(self):
-        return MediaContact.objects.filter(is_active=True).select_related("person", "organisation")
+        return MediaContact.objects.listed().select_related("person", "organisation")
+
+    def get_context_data(self, **kwargs):
+        # A contact's organisation is named only if the public may already see it.
+        organisation_ids = {contact.organisation_id for contact in self.object_list}
+        public_ids = set(
+            public_organisations().filter(pk__in=organisation_ids).values_list("pk", flat=True)
+        )
+        return super().get_context_data(public_organisation_ids=public_ids, **kwargs)
 
 
 def media_contact_vcard(request, pk):
-    """A vCard a journalist can save straight to a phone."""
+    """A vCard a journalist can save straight to a phone (listed contacts only)."""
     contact = get_object_or_404(
-        MediaContact.objects.filter(is_active=True).select_related("person", "organisation"),
-        pk=pk,
+        MediaContact.objects.listed().select_related("person", "organisation"), pk=pk
     )
-    response = HttpResponse(contact.as_vcard(), content_type="text/vcard; charset=utf-8")
+    organisation_is_public = (
+        contact.organisation_id is not None
+        and public_organisations().filter(pk=contact.organisation_id).exists()
+    )
+    response = HttpResponse(
+        contact.as_vcard(with_organisation=organisation_is_public),
+        content_type="text/vcard; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{contact.vcard_filename}"'
     return response
 

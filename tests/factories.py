@@ -52,6 +52,7 @@ class MediaContactFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Kontakt {n}")
     title = "pressechef"
+    is_listed = True
     phone = "+45 12 34 56 78"
     email = factory.Sequence(lambda n: f"kontakt{n}@example.org")
 

@@ -352,3 +352,40 @@ def test_item5_an_embargo_preview_shows_no_other_unpublished_release_facts(world
     assert "Kommende Selskab" not in html and "bestyrelsesformand" not in html
     for kind in ("draft", "scheduled", "unpublished"):
         assert MARKERS[kind] not in html
+
+
+def test_item2_contacts_page_and_vcards_show_listed_contacts_and_only_public_names(world, editor):
+    """Issue 8.2: a contact only an embargoed release uses is not listed; a listed contact
+    names its organisation only once the public may see that organisation."""
+    from media.models import MediaContact
+    from newsroom.models import ReleaseContact
+
+    secret_person = PersonFactory(name="Hemmelig Talsperson")
+    secret_org = OrganisationFactory(name="Skjult Forening")
+    unlisted = MediaContact.objects.create(
+        person=secret_person,
+        organisation=secret_org,
+        title="talsperson",
+        phone="+45 11 11 11 11",
+        email="talsperson@skjult.dk",
+    )
+    ReleaseContact.objects.create(release=world["releases"]["embargoed"], contact=unlisted)
+    listed = MediaContact.objects.create(
+        name="Synlig Presse",
+        organisation=secret_org,
+        title="pressechef",
+        phone="+45 22 22 22 22",
+        email="presse@skjult.dk",
+        is_listed=True,
+    )
+    for client in visitors(editor).values():
+        page = client.get(reverse("newsroom:contacts")).content.decode()
+        assert "Synlig Presse" in page
+        for secret in ("Hemmelig Talsperson", "talsperson@skjult.dk", "Skjult Forening"):
+            assert secret not in page
+        assert client.get(reverse("newsroom:contact-vcard", args=[unlisted.pk])).status_code == 404
+        card = client.get(reverse("newsroom:contact-vcard", args=[listed.pk])).content.decode()
+        assert "FN:Synlig Presse" in card and "Skjult Forening" not in card
+    # Once the organisation is public (a published release is about it), it is named.
+    world["releases"]["published"].organisations.add(secret_org)
+    assert "Skjult Forening" in Client().get(reverse("newsroom:contacts")).content.decode()

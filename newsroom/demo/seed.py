@@ -177,6 +177,7 @@ def load_demo() -> PressRelease:
             "title": "kommunikationskonsulent",
             "phone": "+45 92 82 38 87",
             "email": "pbl@los.dk",
+            "is_listed": True,
         },
     )
 
