@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 CONFIRM_SALT = "newsroom.alerts.confirm"
 MANAGE_SALT = "newsroom.alerts.manage"
 CONFIRM_MAX_AGE = datetime.timedelta(days=3)
+# Manage and unsubscribe links work for six months. Every alert and every manage-link e-mail
+# carries a freshly signed one, so a reader who still gets alerts always has a working link;
+# an older one leads to a page that says how to get a new one (alerts/link_expired.html).
+MANAGE_MAX_AGE = datetime.timedelta(days=183)
 # Releases older than this when first seen (imports, back-dated archive) alert nobody.
 ALERT_MAX_AGE = datetime.timedelta(days=2)
 
@@ -49,11 +53,24 @@ def subscription_from_confirm_token(token: str) -> Subscription | None:
 
 
 def subscription_from_manage_token(token: str) -> Subscription | None:
+    """The subscription a manage or unsubscribe link is for; None if the link is forged,
+    damaged or older than MANAGE_MAX_AGE (manage_token_has_expired tells those apart)."""
     try:
-        pk = signing.loads(token, salt=MANAGE_SALT)
+        pk = signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_MAX_AGE)
     except signing.BadSignature:
         return None
     return Subscription.objects.filter(pk=pk).first()
+
+
+def manage_token_has_expired(token: str) -> bool:
+    """True only for a link we signed whose lifetime is over: it gets the "expired" page."""
+    try:
+        signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_MAX_AGE)
+    except signing.SignatureExpired:
+        return True
+    except signing.BadSignature:
+        return False
+    return False
 
 
 def manage_url(subscription: Subscription) -> str:

@@ -331,6 +331,15 @@ class ConfirmSubscriptionView(TemplateView):
         return redirect(alerts.manage_url(self.subscription) + "?confirmed=1")
 
 
+def manage_link_refused(request, token):
+    """A manage or unsubscribe link that does not work. One we signed whose lifetime is over
+    says so and how to get a new one (410); anything else reveals nothing (404)."""
+    if alerts.manage_token_has_expired(token):
+        context = {"valid_months": alerts.MANAGE_MAX_AGE.days // 30}
+        return render(request, "alerts/link_expired.html", context, status=410)
+    return render(request, "alerts/link_invalid.html", status=404)
+
+
 @method_decorator(never_cache, name="dispatch")
 class ManageSubscriptionView(FormView):
     """Change or end a subscription from the link in any alert, without logging in."""
@@ -342,7 +351,7 @@ class ManageSubscriptionView(FormView):
         self.token = token
         self.subscription = alerts.subscription_from_manage_token(token)
         if self.subscription is None:
-            return render(request, "alerts/link_invalid.html", status=404)
+            return manage_link_refused(request, token)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -374,8 +383,11 @@ class UnsubscribeView(TemplateView):
 
     def dispatch(self, request, *args, token, **kwargs):
         self.subscription = alerts.subscription_from_manage_token(token)
-        if self.subscription is None and request.method != "POST":
-            return render(request, "alerts/link_invalid.html", status=404)
+        if self.subscription is None and (
+            request.method != "POST" or alerts.manage_token_has_expired(token)
+        ):
+            # An expired link unsubscribes nobody, and says so rather than "unsubscribed".
+            return manage_link_refused(request, token)
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):

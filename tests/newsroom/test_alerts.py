@@ -243,3 +243,37 @@ def test_sign_up_cannot_flood_an_inbox_or_be_scripted(client):
     assert response.status_code == 429
     assert "Vent lidt" in response.content.decode()
     cache.clear()
+
+
+def test_item11_manage_links_expire_and_the_page_says_how_to_get_a_new_one(
+    client, time_machine
+):
+    subscription = confirmed_subscription(client)
+    PressReleaseFactory(title="Første alarm")
+    alerts.run_once()
+    manage_path = link_in(mail.outbox[-1], "manage")
+    unsubscribe_path = link_in(mail.outbox[-1], "unsubscribe")
+    # Within its lifetime the link works.
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=150))
+    assert client.get(manage_path).status_code == 200
+    # After it, both links lead to a page that says what happened and what to do.
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=40))
+    for path in (manage_path, unsubscribe_path):
+        response = client.get(path)
+        assert response.status_code == 410
+        page = response.content.decode()
+        assert "Linket er udløbet" in page
+        assert reverse("newsroom:subscribe") in page
+        assert subscription.email not in page
+    # A one-click POST with an old link unsubscribes nobody and does not claim it did.
+    response = client.post(unsubscribe_path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 410 and "Linket er udløbet" in response.content.decode()
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+    # Every alert carries a fresh link, and asking on the sign-up page sends one too.
+    PressReleaseFactory(title="Anden alarm")
+    alerts.run_once()
+    assert client.get(link_in(mail.outbox[-1], "manage")).status_code == 200
+    subscribe(client)
+    assert client.get(link_in(mail.outbox[-1], "manage")).status_code == 200
+    # A forged link still reveals nothing.
+    assert client.get(reverse("newsroom:subscription-manage", args=["x:y:z"])).status_code == 404
