@@ -42,7 +42,8 @@ class ImageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The media library holds press photos: no photo without its credit.
-        self.fields["credit"].required = True
+        if "credit" in self.fields:  # absent when the page is read-only
+            self.fields["credit"].required = True
 
     def clean_file(self):
         # Before the model reads the image's dimensions, so a bomb never reaches Pillow's decoder.

@@ -15,7 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import CHARCOUNT_JS, AutoSlugAdminMixin, count_characters
 from common.templatetags.site import with_zone
-from media.admin import thumbnail
+from media.admin import DocumentAdmin, ImageAdmin, thumbnail
+from media.models import Document, Image
 from newsroom import services
 from newsroom.models import (
     Correction,
@@ -526,3 +527,58 @@ class SubscriptionAdmin(admin.ModelAdmin):
                 ]
             )
         return response
+
+
+class GuardedByPublicReleasesMixin:
+    """A photo or document that a published or scheduled release uses is what the public sees
+    (or will see at a set second): like the release itself, only a Publisher changes it.
+    Editors see it read-only, with the reason."""
+
+    def is_guarded(self, obj) -> bool:
+        return obj is not None and obj.releases.filter(status__in=PressRelease.RELEASED).exists()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if self.is_guarded(obj):
+            return allowed and services.can_publish(request.user)
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if self.is_guarded(obj):
+            return allowed and services.can_publish(request.user)
+        return allowed
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if self.is_guarded(obj) and not services.can_publish(request.user):
+            titles = ", ".join(
+                obj.releases.filter(status__in=PressRelease.RELEASED).values_list(
+                    "title", flat=True
+                )[:3]
+            )
+            self.message_user(
+                request,
+                _(
+                    "Used by a published or scheduled release (%(titles)s): only a Publisher "
+                    "can change it. Ask a Publisher, or upload a new file and use that in a "
+                    "draft."
+                )
+                % {"titles": titles},
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+admin.site.unregister(Image)
+admin.site.unregister(Document)
+
+
+@admin.register(Image)
+class GuardedImageAdmin(GuardedByPublicReleasesMixin, ImageAdmin):
+    pass
+
+
+@admin.register(Document)
+class GuardedDocumentAdmin(GuardedByPublicReleasesMixin, DocumentAdmin):
+    pass

@@ -389,3 +389,60 @@ def test_item2_contacts_page_and_vcards_show_listed_contacts_and_only_public_nam
     # Once the organisation is public (a published release is about it), it is named.
     world["releases"]["published"].organisations.add(secret_org)
     assert "Skjult Forening" in Client().get(reverse("newsroom:contacts")).content.decode()
+
+
+def test_item4_an_editor_cannot_change_media_the_public_sees_or_will_see(world, editor, publisher):
+    """Issue 8.4: the media library is a road to public content too."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from media.models import Document
+    from tests.factories import jpeg_bytes
+
+    staff = Client()
+    staff.force_login(editor)
+    document = Document.objects.create(
+        title="Rapport", file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    world["releases"]["published"].documents.add(document)
+
+    def image_post(photo, caption):
+        return {
+            "file": SimpleUploadedFile("ny.jpg", jpeg_bytes(), content_type="image/jpeg"),
+            "title": photo.title,
+            "caption": caption,
+            "alt_text": photo.alt_text,
+            "credit": "Ny Fotograf",
+            "usage_terms": photo.usage_terms,
+        }
+
+    for kind in ("published", "scheduled", "embargoed"):
+        photo = world["photos"][kind]
+        url = reverse("admin:media_image_change", args=[photo.pk])
+        page = staff.get(url)
+        assert page.status_code == 200  # read-only, with the reason
+        assert "Publisher" in page.content.decode() or "udgiver" in page.content.decode().lower()
+        assert staff.post(url, image_post(photo, "Ændret af redaktør")).status_code == 403
+        photo.refresh_from_db()
+        assert photo.caption != "Ændret af redaktør" and photo.credit != "Ny Fotograf"
+        delete_url = reverse("admin:media_image_delete", args=[photo.pk])
+        assert staff.post(delete_url, {"post": "yes"}).status_code == 403
+    document_url = reverse("admin:media_document_change", args=[document.pk])
+    assert staff.post(document_url, {"title": "Ændret"}).status_code == 403
+    document.refresh_from_db()
+    assert document.title == "Rapport"
+    # A photo only a draft uses stays the Editor's to change.
+    draft_photo = world["photos"]["draft"]
+    url = reverse("admin:media_image_change", args=[draft_photo.pk])
+    response = staff.post(url, image_post(draft_photo, "Kladdefoto rettet"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft_photo.refresh_from_db()
+    assert draft_photo.caption == "Kladdefoto rettet"
+    # A Publisher may change the published one.
+    chief = Client()
+    chief.force_login(publisher)
+    photo = world["photos"]["published"]
+    url = reverse("admin:media_image_change", args=[photo.pk])
+    response = chief.post(url, image_post(photo, "Rettet af udgiver"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    photo.refresh_from_db()
+    assert photo.caption == "Rettet af udgiver"
