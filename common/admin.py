@@ -3,8 +3,11 @@ for repeated titles, and a visible character limit."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import RichTextField
+from common.richtext import removed_by_sanitiser
 from common.slugs import slugify_da, unique_slug
 
 SLUG_JS = "js/admin-slugs.js"
@@ -41,7 +44,7 @@ class AutoSlugFormMixin:
 
     def clean(self):
         cleaned = super().clean()
-        self.slug_notice = None
+        self.admin_notices = getattr(self, "admin_notices", [])
         slug = cleaned.get("slug")
         model = self._meta.model
         if not slug:
@@ -57,10 +60,13 @@ class AutoSlugFormMixin:
         if source and slug == slugify_da(source)[:max_length].strip("-"):
             free = unique_slug(model, source, instance_pk=self.instance.pk)
             cleaned["slug"] = free
-            self.slug_notice = _(
-                "The address “%(taken)s” was already in use by “%(other)s”, "
-                "so this one got the address “%(slug)s”."
-            ) % {"taken": slug, "other": other, "slug": free}
+            self.admin_notices.append(
+                _(
+                    "The address “%(taken)s” was already in use by “%(other)s”, "
+                    "so this one got the address “%(slug)s”."
+                )
+                % {"taken": slug, "other": other, "slug": free}
+            )
         else:
             self.add_error(
                 "slug",
@@ -76,9 +82,87 @@ class AutoSlugFormMixin:
         return cleaned
 
 
+# How the admin names what the sanitiser (common/richtext.py) would drop.
+ELEMENT_NAMES = {
+    "u": _("underline"),
+    "ins": _("underline"),
+    "s": _("strikethrough"),
+    "strike": _("strikethrough"),
+    "del": _("strikethrough"),
+    "sub": _("subscript"),
+    "sup": _("superscript"),
+    "code": _("code"),
+    "pre": _("code block"),
+    "hr": _("horizontal line"),
+    "mark": _("highlighting"),
+    "img": _("image from outside the media library"),
+    "a": _("link"),
+    "iframe": _("embedded content"),
+    "oembed": _("embedded media"),
+    "video": _("video"),
+    "audio": _("audio"),
+    "script": _("script"),
+    "input": _("checkbox"),
+    "h1": _("heading 1"),
+    "h5": _("heading 5"),
+    "h6": _("heading 6"),
+}
+
+
+class RichTextNoticeFormMixin:
+    """Text a person wrote is never lost silently: if cleaning the rich text would drop words,
+    the form refuses with them; if it drops formatting or elements the public pages do not
+    show, the save goes through and `admin_notices` lists what went."""
+
+    def clean(self):
+        cleaned = super().clean()
+        self.admin_notices = getattr(self, "admin_notices", [])
+        for name, value in list(cleaned.items()):
+            model = self._meta.model
+            model_field = model._meta.get_field(name) if _is_model_field(model, name) else None
+            if not isinstance(model_field, RichTextField) or not value:
+                continue
+            removal = removed_by_sanitiser(value)
+            if removal.texts:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _(
+                            "Saving would remove text you wrote: %(texts)s. Write it as "
+                            "ordinary text, or delete it yourself."
+                        ),
+                        code="text_lost",
+                        params={"texts": "; ".join(f"“{text}”" for text in removal.texts)},
+                    ),
+                )
+            elif removal.elements:
+                removed = ", ".join(
+                    f"{ELEMENT_NAMES.get(tag, f'<{tag}>')} ({count})"
+                    for tag, count in removal.elements
+                )
+                self.admin_notices.append(
+                    _(
+                        "“%(field)s” was saved without what the public pages cannot show: "
+                        "%(removed)s. The text itself is kept; check that it still reads "
+                        "right."
+                    )
+                    % {"field": self.fields[name].label, "removed": removed}
+                )
+        return cleaned
+
+
+def _is_model_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:  # a form-only field
+        return False
+    return True
+
+
 class AutoSlugAdminMixin:
-    """For a ModelAdmin with a prepopulated slug: the Danish slug rule in the browser and a
-    free slug (with a message) for a repeated title."""
+    """For a ModelAdmin with a prepopulated slug: the Danish slug rule in the browser, a free
+    slug for a repeated title, and a warning after save for anything the rich-text cleaning
+    dropped (the form's `admin_notices`)."""
 
     slug_from: tuple[str, ...] = ()
 
@@ -89,10 +173,13 @@ class AutoSlugAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         slug_from = self.slug_from or tuple(self.prepopulated_fields.get("slug", ()))
-        return type(form.__name__, (AutoSlugFormMixin, form), {"slug_from": slug_from})
+        return type(
+            form.__name__,
+            (AutoSlugFormMixin, RichTextNoticeFormMixin, form),
+            {"slug_from": slug_from},
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        notice = getattr(form, "slug_notice", None)
-        if notice:
+        for notice in getattr(form, "admin_notices", []):
             self.message_user(request, notice, messages.WARNING)

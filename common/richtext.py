@@ -1,4 +1,14 @@
-"""The one allow-list for rich text. Applied when HTML is stored and again when it is shown."""
+"""The one allow-list for rich text. Applied when HTML is stored and again when it is shown.
+
+`sanitize_html` cleans; `removed_by_sanitiser` says what cleaning would take away from what a
+person wrote, so the admin can say it instead of dropping it silently.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
 
 import nh3
 from django.conf import settings
@@ -21,12 +31,30 @@ ALLOWED_TAGS = {
     "figure",
     "figcaption",
     "img",
+    # Tables (CKEditor 5's table plugin, or pasted from Word).
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
+    "figure": {"class"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+TABLE_SCOPES = {"row", "col", "rowgroup", "colgroup"}
+# Typed as an image's text alternative in the editor: the image is decoration only, and the
+# public page gives it alt="" so screen readers skip it.
+DECORATIVE_ALT = "-"
+
+EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\xa0|<br>)*</p>")
 
 
 def _is_own_media(url: str) -> bool:
@@ -37,6 +65,13 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Images may only come from our own media library, never from another host.
     if tag == "img" and attribute == "src" and not _is_own_media(value):
         return None
+    # The one class kept: CKEditor's table wrapper, which the site's CSS makes scroll.
+    if tag == "figure" and attribute == "class":
+        return "table" if "table" in value.split() else None
+    if attribute in {"colspan", "rowspan"}:
+        return value.strip() if value.strip().isdigit() and 0 < int(value) <= 1000 else None
+    if attribute == "scope":
+        return value.strip().lower() if value.strip().lower() in TABLE_SCOPES else None
     return value
 
 
@@ -52,11 +87,76 @@ def _filter_attribute_absolute(tag: str, attribute: str, value: str) -> str | No
     return value
 
 
-def sanitize_html(html: str | None, *, absolute_urls: bool = False) -> str:
-    """Clean HTML to the allow-list; with absolute_urls, for use off the site (feeds, e-mail)."""
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    parts = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs if name)
+    return f"<{tag}{parts}>"
+
+
+class _Tidy(HTMLParser):
+    """Passes nh3's output through unchanged except: a table always sits in
+    <figure class="table"> (the scroll box), every <th> has a scope, an image left without
+    a source goes, and for the page (`display`) the scroll box can be reached by keyboard
+    and decorative images get alt=""."""
+
+    def __init__(self, display: bool):
+        super().__init__(convert_charrefs=False)
+        self.display = display
+        self.out: list[str] = []
+        self.stack: list[str] = []
+        self.wrapped_tables: list[bool] = []
+
+    def handle_starttag(self, tag, attrs):
+        raw = self.get_starttag_text()
+        if tag == "table":
+            wrapped = bool(self.stack) and self.stack[-1] == "figure.table"
+            if not wrapped:
+                self.out.append(self._figure())
+            self.wrapped_tables.append(wrapped)
+        elif tag == "figure" and ("class", "table") in attrs:
+            raw = self._figure()
+            tag = "figure.table"
+        elif tag == "th" and not any(name == "scope" for name, _value in attrs):
+            scope = "col" if "thead" in self.stack else "row"
+            raw = _start_tag("th", [*attrs, ("scope", scope)])
+        elif tag == "img" and not dict(attrs).get("src"):
+            return  # what nh3 leaves of an image from another host: nothing to show
+        elif tag == "img" and self.display and dict(attrs).get("alt") == DECORATIVE_ALT:
+            raw = _start_tag("img", [(k, "" if k == "alt" else v) for k, v in attrs])
+        self.out.append(raw)
+        if tag not in {"img", "br"}:
+            self.stack.append(tag)
+
+    def _figure(self) -> str:
+        return '<figure class="table" tabindex="0">' if self.display else '<figure class="table">'
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index].split(".")[0] == tag:
+                del self.stack[index:]
+                break
+        if tag == "table" and self.wrapped_tables and not self.wrapped_tables.pop():
+            self.out.append("</figure>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+
+def sanitize_html(html: str | None, *, absolute_urls: bool = False, display: bool = False) -> str:
+    """Clean HTML to the allow-list; with absolute_urls, for use off the site (feeds, e-mail);
+    with display, as shown on our pages (keyboard-scrollable tables, decorative images)."""
     if not html:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -64,4 +164,123 @@ def sanitize_html(html: str | None, *, absolute_urls: bool = False) -> str:
         attribute_filter=_filter_attribute_absolute if absolute_urls else _filter_attribute,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+    # Word's empty spacer paragraphs (<p>&nbsp;</p>, <o:p></o:p> leftovers) are not content.
+    cleaned = EMPTY_PARAGRAPH.sub("", cleaned)
+    tidy = _Tidy(display)
+    tidy.feed(cleaned)
+    tidy.close()
+    return "".join(tidy.out).strip()
+
+
+# What cleaning takes away --------------------------------------------------------------
+
+# Markup noise: dropping these changes nothing a reader gets (Word's spans, fonts and <o:p>,
+# layout divs, style sheets, document wrappers).
+NOISE_TAGS = {
+    "span",
+    "font",
+    "div",
+    "o:p",
+    "style",
+    "meta",
+    "link",
+    "xml",
+    "html",
+    "head",
+    "body",
+    "title",
+    "colgroup",
+    "col",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+}
+INVISIBLE_TEXT_TAGS = {"style", "script", "head", "title", "xml", "template"}
+
+
+class _Inventory(HTMLParser):
+    """The elements that carry meaning (links only with a target, images only with a source)
+    and the visible text of a piece of HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: dict[str, int] = {}
+        self.words: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._count(tag, dict(attrs))
+        if tag in INVISIBLE_TEXT_TAGS:
+            self.hidden += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self._count(tag, dict(attrs))
+
+    def _count(self, tag, attrs):
+        if tag in NOISE_TAGS or ":" in tag:
+            return
+        if tag == "a" and not attrs.get("href"):
+            return
+        if tag == "img" and not attrs.get("src"):
+            return
+        if tag == "figure" or tag == "p":
+            return  # wrappers; what they hold is counted
+        self.elements[tag] = self.elements.get(tag, 0) + 1
+
+    def handle_endtag(self, tag):
+        if tag in INVISIBLE_TEXT_TAGS and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.words.extend(data.split())
+
+
+def _inventory(html: str) -> _Inventory:
+    inventory = _Inventory()
+    inventory.feed(html)
+    inventory.close()
+    return inventory
+
+
+def _letters(words: list[str]) -> tuple[str, str, list[int]]:
+    text = " ".join(words)
+    positions = [index for index, character in enumerate(text) if not character.isspace()]
+    return text, "".join(text[index] for index in positions), positions
+
+
+@dataclass
+class Removal:
+    """What sanitize_html takes from a text: meaningful elements (by tag name, with how
+    many) and runs of words that would be lost."""
+
+    elements: list[tuple[str, int]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.elements or self.texts)
+
+
+def removed_by_sanitiser(html: str | None) -> Removal:
+    if not html:
+        return Removal()
+    before = _inventory(html)
+    after = _inventory(sanitize_html(html))
+    removal = Removal()
+    for tag, count in before.elements.items():
+        lost = count - after.elements.get(tag, 0)
+        if lost > 0:
+            removal.elements.append((tag, lost))
+    # Compared letter by letter, so "m<sup>2</sup>" becoming "m2" loses nothing.
+    text, letters, positions = _letters(before.words)
+    _after_text, after_letters, _after_positions = _letters(after.words)
+    if letters != after_letters:
+        matcher = difflib.SequenceMatcher(a=letters, b=after_letters, autojunk=False)
+        for operation, start, end, _b_start, _b_end in matcher.get_opcodes():
+            if operation in {"delete", "replace"}:
+                snippet = text[positions[start] : positions[end - 1] + 1]
+                removal.texts.append(snippet if len(snippet) <= 80 else snippet[:79] + "…")
+    return removal

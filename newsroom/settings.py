@@ -302,6 +302,7 @@ CKEDITOR_5_CONFIGS = {
                 "blockQuote",
                 "|",
                 "insertImage",
+                "insertTable",
                 "|",
                 "undo",
                 "redo",
@@ -309,22 +310,40 @@ CKEDITOR_5_CONFIGS = {
         },
         "heading": {
             "options": [
+                # The page's <h1> is the title, so the body's headings start at <h2>. CKEditor
+                # reads a pasted <h1> (Word's "Overskrift 1") as the model "heading1": that is
+                # our h2, and each level below moves down one, so no pasted heading is lost.
                 {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
                 {
-                    "model": "heading2",
+                    "model": "heading1",
                     "view": "h2",
                     "title": "Heading 2",
                     "class": "ck-heading_heading2",
                 },
                 {
-                    "model": "heading3",
+                    "model": "heading2",
                     "view": "h3",
                     "title": "Heading 3",
                     "class": "ck-heading_heading3",
                 },
+                {
+                    "model": "heading3",
+                    "view": "h4",
+                    "title": "Heading 4",
+                    "class": "ck-heading_heading4",
+                },
             ]
         },
         "image": {"toolbar": ["imageTextAlternative", "toggleImageCaption"]},
+        # Tables (pasted from Word too); common/richtext.py keeps them, with header cells.
+        "table": {
+            "contentToolbar": [
+                "tableColumn",
+                "tableRow",
+                "mergeTableCells",
+                "toggleTableCaption",
+            ]
+        },
         "link": {"defaultProtocol": "https://"},
         "language": "da",
     },
