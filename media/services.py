@@ -1,6 +1,7 @@
 """Work on uploaded media: renditions and stored facts about the file."""
 
 import io
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -10,6 +11,8 @@ from common.images import credit_exif as _credit_exif
 from common.images import encode_public, has_alpha, upright_pixels
 from common.uploads import check_pixel_count, pillow_guard
 from media.models import Document, Image, Rendition
+
+logger = logging.getLogger(__name__)
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FORMATS = ("JPEG", "WEBP")
@@ -29,8 +32,17 @@ def _master(image: Image, upright) -> tuple[bytes, str, str]:
     return data, "image/jpeg", ".jpg"
 
 
+def _delete_stored(storage, names) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete replaced media file %s", name, exc_info=True)
+
+
 def image_process(*, image: Image) -> Image:
-    """Make the public original (upright, credit in EXIF, no GPS) and the renditions."""
+    """Make the public original (upright, credit in EXIF, no GPS) and the renditions, then
+    drop the upload itself: only the stripped master and the renditions stay stored."""
     image.file.open("rb")
     try:
         # The same pixel limit as the upload check, before decoding: also for images that
@@ -47,19 +59,13 @@ def image_process(*, image: Image) -> Image:
     upright = upright.convert("RGB")
     image.file_size = len(master_bytes)
     image.width, image.height = upright.size
+    storage = image.file.storage
+    # Files the new ones replace, deleted only once the new ones are committed: the upload
+    # itself, the previous master and renditions.
+    replaced = {image.file.name, image.master.name}
+    replaced.update(rendition.file.name for rendition in image.renditions.all())
     with transaction.atomic():
-        if image.master:
-            image.master.delete(save=False)
         image.master.save(f"m{extension}", ContentFile(master_bytes), save=False)
-        Image.objects.filter(pk=image.pk).update(
-            master=image.master.name,
-            mime_type=image.mime_type,
-            file_size=image.file_size,
-            width=image.width,
-            height=image.height,
-        )
-        for rendition in image.renditions.all():
-            rendition.file.delete(save=False)
         image.renditions.all().delete()
         widths = sorted({min(w, upright.width) for w in RENDITION_WIDTHS})
         for width in widths:
@@ -77,6 +83,19 @@ def image_process(*, image: Image) -> Image:
                     height=resized.height,
                     file=ContentFile(buffer.getvalue(), name=f"r{extension}"),
                 )
+        # The upload as it came (GPS, camera serials, comments) is not kept anywhere, so no
+        # URL can ever serve it: from here on `file` is the stripped public master too.
+        image.file.name = image.master.name
+        Image.objects.filter(pk=image.pk).update(
+            file=image.file.name,
+            master=image.master.name,
+            mime_type=image.mime_type,
+            file_size=image.file_size,
+            width=image.width,
+            height=image.height,
+        )
+        replaced -= {"", None, image.master.name}
+        transaction.on_commit(lambda: _delete_stored(storage, replaced))
     return image
 
 

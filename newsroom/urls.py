@@ -1,4 +1,7 @@
+import re
+
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -11,19 +14,30 @@ from newsroom.sitemaps import sitemaps
 urlpatterns = [
     path("admin/editor-upload/", editor_image_upload, name="editor-image-upload"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
-    path("", include("newsroom.app_urls")),
 ]
+# Danish at /, English under /en/: the language is the URL's (common.middleware).
+urlpatterns += i18n_patterns(path("", include("newsroom.app_urls")), prefix_default_language=False)
+
+# The folders whose files are public by design: press-photo masters and renditions (made by
+# media.services, metadata stripped), portraits and logos (re-encoded the same way). Nothing
+# else under MEDIA_ROOT is served by URL: documents go through their own view (as attachments,
+# for published releases only), and an upload being processed never.
+PUBLIC_MEDIA_FOLDERS = ("photos", "renditions", "portraits", "logos")
+
+
+def serve_public_media(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def media_urlpatterns():
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    folders = "|".join(PUBLIC_MEDIA_FOLDERS)
+    return [re_path(rf"^{prefix}(?P<path>(?:{folders})/[^/]+)$", serve_public_media)]
+
 
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     # Local-disk media for single-machine set-ups; with object storage the bucket serves it.
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    urlpatterns += media_urlpatterns()

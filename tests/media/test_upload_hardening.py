@@ -611,3 +611,40 @@ def test_item6_processing_a_stored_image_with_broken_exif_is_a_clear_error():
     with pytest.raises(ValidationError) as caught:
         image_process(image=image)
     assert caught.value.code == "broken_metadata"
+
+
+# --- 8. the upload itself is never public (item 11) ------------------------------------------
+
+
+def jpeg_with_gps() -> bytes:
+    exif = PillowImage.Exif()
+    exif[0x8825] = {1: "N", 2: (55.0, 40.0, 0.0), 3: "E", 4: (12.0, 34.0, 0.0)}
+    return encoded(noise((200, 100)), "JPEG", exif=exif.tobytes(), comment=b"hemmeligt")
+
+
+@pytest.mark.urls("tests.media.serve_media_urls")
+def test_item11_an_original_with_gps_is_not_fetchable_by_its_url(
+    client, staff_client, media_root, django_capture_on_commit_callbacks
+):
+    upload = jpeg_with_gps()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_image(staff_client, "gps.jpg", upload).status_code == 302
+        assert post_editor(staff_client, "gps.jpg", upload).status_code == 200
+    # What is left on disk is the stripped masters and renditions: no GPS, no comment.
+    files = stored_files(media_root)
+    assert {path.relative_to(media_root).parts[0] for path in files} == {"photos", "renditions"}
+    for path in files:
+        stored = path.read_bytes()
+        assert stored != upload and b"hemmeligt" not in stored
+        with PillowImage.open(path) as picture:
+            assert picture.getexif().get_ifd(0x8825) == {}
+    for image in Image.objects.all():
+        assert image.file.name == image.master.name
+        assert client.get(image.master.url).status_code == 200
+    # Nothing outside the public folders is served, even a file someone left there.
+    for folder in ("images", "documents"):
+        stray = media_root / folder / f"{'a' * 32}.jpg"
+        stray.parent.mkdir(parents=True, exist_ok=True)
+        stray.write_bytes(upload)
+        assert client.get(f"/media/{folder}/{stray.name}").status_code == 404
+    assert client.get("/media/photos/../images/" + "a" * 32 + ".jpg").status_code == 404

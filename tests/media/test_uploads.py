@@ -134,8 +134,8 @@ def test_public_files_are_upright_without_gps_and_carry_the_credit(staff_client)
     for rendition in image.renditions.all():
         with PillowImage.open(rendition.file) as picture:
             assert 0x8825 not in picture.getexif()
-    # The upload itself (with its GPS) is linked from nowhere public.
-    assert image.master.name != image.file.name
+    # The upload itself (with its GPS) is not kept: the file is the stripped master now.
+    assert image.master.name == image.file.name
 
 
 def test_documents_download_as_attachments_only_from_published_releases(client):

@@ -245,9 +245,7 @@ def test_sign_up_cannot_flood_an_inbox_or_be_scripted(client):
     cache.clear()
 
 
-def test_item11_manage_links_expire_and_the_page_says_how_to_get_a_new_one(
-    client, time_machine
-):
+def test_item11_manage_links_expire_and_the_page_says_how_to_get_a_new_one(client, time_machine):
     subscription = confirmed_subscription(client)
     PressReleaseFactory(title="Første alarm")
     alerts.run_once()
