@@ -3,9 +3,10 @@
 Press photos (media.services), portraits (people) and logos (organisations) all go through
 here: the picture is decoded, turned upright by its EXIF orientation and encoded again by
 Pillow with no metadata of the upload's own: no comments (JPEG COM, PNG text), no XMP, no
-GPS, no camera serials, no ICC profile, no EXIF thumbnail. Only transparency is kept, which the
-pixels need. Where there is a credit it is written into EXIF Artist and Copyright (and a
-caption into ImageDescription), so it travels with the file.
+GPS, no camera serials, no ICC profile, no EXIF thumbnail. Only transparency is kept, which
+the pixels need; colours described by an embedded ICC profile are converted to sRGB first,
+so dropping the profile changes no colour. Where there is a credit it is written into EXIF
+Artist and Copyright (and a caption into ImageDescription), so it travels with the file.
 
 An upload whose EXIF cannot be read at all is refused with its own message
 (`broken_metadata`) rather than failing later in processing.
@@ -16,7 +17,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import ExifTags
+from PIL import ExifTags, ImageCms
 from PIL import Image as PillowImage
 
 from common.slugs import DANISH_TRANSLITERATION
@@ -33,6 +34,7 @@ _TRANSPOSE = {
     7: PillowImage.Transpose.TRANSVERSE,
     8: PillowImage.Transpose.ROTATE_90,
 }
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # What Pillow's encoders may read from an image's info: only what the pixels need.
 KEPT_INFO = {"transparency"}
 
@@ -60,12 +62,29 @@ def exif_orientation(image: PillowImage.Image) -> int:
     return orientation if isinstance(orientation, int) else 1
 
 
+def _in_srgb(image: PillowImage.Image, icc_profile: bytes | None) -> PillowImage.Image:
+    """Pixels described by an embedded colour profile (Adobe RGB, Display P3, a CMYK press
+    profile) converted to sRGB, so the public file looks right without any profile: the
+    profile itself, which can carry text of its own, is not passed on. If the profile cannot
+    be used, the pixels stay as they are."""
+    if not icc_profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        return ImageCms.profileToProfile(
+            image, source, _SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB"
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+
+
 def upright_pixels(image: PillowImage.Image) -> PillowImage.Image:
-    """The decoded picture, turned upright, with none of the upload's metadata attached."""
+    """The decoded picture, turned upright and in sRGB, with none of the upload's metadata."""
     orientation = exif_orientation(image)
     image.load()
     method = _TRANSPOSE.get(orientation)
     upright = image.transpose(method) if method is not None else image.copy()
+    upright = _in_srgb(upright, image.info.get("icc_profile"))
     upright.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
     return upright
 

@@ -164,3 +164,21 @@ def test_item9_a_png_logo_keeps_its_transparency_but_no_text_chunks(staff_client
     with PillowImage.open(io.BytesIO(stored)) as image:
         assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0
         assert not image.text
+
+
+def test_item9_colours_are_kept_but_the_icc_profile_is_not(staff_client):
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (60, 80), (200, 40, 40)).save(
+        buffer, "JPEG", quality=100, icc_profile=profile, comment=SECRET_COMMENT
+    )
+    response = post_person(staff_client, SimpleUploadedFile("mig.jpg", buffer.getvalue()))
+    assert response.status_code == 302
+    portrait = Person.objects.get().portrait
+    assert_no_uploaded_metadata(portrait)
+    with portrait.open("rb"), PillowImage.open(portrait) as stored:
+        assert "icc_profile" not in stored.info
+        red, green, blue = stored.convert("RGB").getpixel((30, 40))
+        assert abs(red - 200) <= 4 and green <= 45 and blue <= 45
