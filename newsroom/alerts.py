@@ -93,7 +93,7 @@ def send_confirmation(*, subscription: Subscription) -> None:
     }
     with translation.override(subscription.language):
         message = EmailMultiAlternatives(
-            subject=render_to_string("alerts/confirm_subject.txt", context).strip(),
+            subject=header_text(render_to_string("alerts/confirm_subject.txt", context)),
             body=render_to_string("alerts/confirm.txt", context),
             to=[subscription.email],
         )
@@ -105,7 +105,7 @@ def send_manage_link(*, subscription: Subscription) -> None:
     context = {"manage_url": manage_url(subscription), "SITE_NAME": settings.SITE_NAME}
     with translation.override(subscription.language):
         EmailMultiAlternatives(
-            subject=render_to_string("alerts/manage_subject.txt", context).strip(),
+            subject=header_text(render_to_string("alerts/manage_subject.txt", context)),
             body=render_to_string("alerts/manage.txt", context),
             to=[subscription.email],
         ).send()
@@ -262,7 +262,7 @@ def build_alert(*, release: PressRelease, subscription: Subscription, delivery=N
                 # RFC 8058 one-click unsubscribe.
                 "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "List-Id": f"{settings.SITE_NAME} <alerts.newsroom>",
+                "List-Id": f"{header_text(settings.SITE_NAME)} <alerts.newsroom>",
                 "Auto-Submitted": "auto-generated",
             },
         )
