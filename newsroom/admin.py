@@ -2,7 +2,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -18,6 +18,7 @@ from common.templatetags.site import with_zone
 from media.admin import DocumentAdmin, ImageAdmin, thumbnail
 from media.models import Document, Image
 from newsroom import services
+from newsroom.checks import problems_html, publication_problems
 from newsroom.models import (
     Correction,
     PressRelease,
@@ -160,6 +161,10 @@ class PressReleaseForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Only a Publisher can schedule or publish a release."), code="forbidden"
             )
+        if status in PressRelease.RELEASED and "body" in cleaned:
+            problems = publication_problems(self.instance, body=cleaned["body"])
+            if problems:
+                raise forms.ValidationError(problems_html(problems), code="unpublishable")
         return cleaned
 
     def conflict_message(self):
@@ -341,11 +346,26 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request, queryset):
+        published = 0
         for release in queryset:
             # A release the public has seen comes back at its own time, not on top as new.
             publish_at = None if release.was_public else timezone.now()
-            services.release_publish(release=release, user=request.user, publish_at=publish_at)
-        self.message_user(request, _("Published: %(count)d") % {"count": queryset.count()})
+            try:
+                services.release_publish(release=release, user=request.user, publish_at=publish_at)
+            except ValidationError:
+                self.message_user(
+                    request,
+                    format_html(
+                        "“{}”: {}",
+                        release,
+                        problems_html(publication_problems(release)),
+                    ),
+                    messages.ERROR,
+                )
+                continue
+            published += 1
+        if published:
+            self.message_user(request, _("Published: %(count)d") % {"count": published})
 
     @admin.action(
         description=_("Unpublish (the address answers 410 Gone)"), permissions=["publish"]

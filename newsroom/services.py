@@ -5,13 +5,14 @@ import datetime
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from common.urls import absolute_url
+from newsroom.checks import publication_problems
 from newsroom.models import Correction, PressRelease, PreviewLink, PreviewOpening
 
 PUBLISH_PERMISSION = "newsroom.publish_pressrelease"
@@ -24,6 +25,13 @@ def can_publish(user) -> bool:
 def _require_publisher(user):
     if not can_publish(user):
         raise PermissionDenied("Only a Publisher may do this.")
+
+
+def refuse_unless_publishable(release: PressRelease):
+    """ValidationError naming each image that lacks its text alternative or credit."""
+    problems = publication_problems(release)
+    if problems:
+        raise ValidationError([problem.message for problem in problems], code="unpublishable")
 
 
 @transaction.atomic
@@ -40,6 +48,7 @@ def release_publish(
     (a withdrawal undone, not a new release); others keep their set time or go out now.
     """
     _require_publisher(user)
+    refuse_unless_publishable(release)
     now = timezone.now()
     publish_at = publish_at or release.publish_at or now
     if publish_at <= now and not embargo:

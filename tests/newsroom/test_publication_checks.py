@@ -1,0 +1,168 @@
+"""Issue 9, item 4: no release reaches the public with a body image that has no text
+alternative, or a photo without its credit. The refusal names each image and where to fix it,
+in the admin form, in services.release_publish and in the "Publish now" action."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom import services
+from newsroom.checks import publication_problems
+from newsroom.models import PressRelease, ReleaseImage
+from tests.factories import ImageFactory, PressReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+INLINES = ("image_links", "contact_links", "person_links", "organisation_links", "corrections")
+NO_ALT = (
+    "Billede 1 i brødteksten (“brødtekst.png”) har ingen alternativ tekst. Klik på billedet "
+    "i editoren, vælg “Skift alternativ tekst til billede” og beskriv, hvad det viser – eller "
+    "skriv en enkelt bindestreg (-), hvis det kun er pynt."
+)
+
+
+@pytest.fixture
+def editor_upload():
+    """An image as the editor's upload leaves it: in the library, no alt text, no credit."""
+    return ImageFactory(title="brødtekst.png", alt_text="", credit="")
+
+
+def body_with(image, alt=None):
+    src = image.rendition(960).file.url
+    alt_attribute = "" if alt is None else f' alt="{alt}"'
+    return f'<p>Tekst.</p><figure class="image"><img src="{src}"{alt_attribute}></figure>'
+
+
+def test_a_body_image_without_text_alternative_or_credit_is_named(editor_upload):
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload))
+    problems = publication_problems(release)
+    assert [str(problem) for problem in problems] == [
+        NO_ALT,
+        "Billede 1 i brødteksten (“brødtekst.png”) har ingen fotografkreditering.",
+    ]
+    assert problems[0].fix_url == ""  # fixed in the editor
+    assert problems[1].fix_url == reverse("admin:media_image_change", args=[editor_upload.pk])
+
+
+def test_alt_text_and_credit_make_it_publishable(editor_upload):
+    editor_upload.credit = "Camilla Hey"
+    editor_upload.save()
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload, "Direktøren"))
+    assert publication_problems(release) == []
+
+
+def test_a_decorative_image_is_marked_with_a_hyphen_and_shown_with_empty_alt(client, editor_upload):
+    editor_upload.credit = "Camilla Hey"
+    editor_upload.save()
+    release = PressReleaseFactory(body=body_with(editor_upload, "-"))
+    assert publication_problems(release) == []
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert f'<img src="{editor_upload.rendition(960).file.url}" alt="">' in page
+
+
+def test_an_empty_alt_is_not_decorative(editor_upload):
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload, ""))
+    assert str(publication_problems(release)[0]) == NO_ALT
+
+
+def test_a_press_photo_without_credit_is_named():
+    photo = ImageFactory(title="Direktøren", credit="")
+    release = PressReleaseFactory(draft=True)
+    ReleaseImage.objects.create(release=release, image=photo)
+    assert [str(problem) for problem in publication_problems(release)] == [
+        "Pressefotoet “Direktøren” har ingen fotografkreditering."
+    ]
+
+
+def test_release_publish_refuses_and_leaves_the_release_a_draft(publisher, editor_upload):
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload))
+    with pytest.raises(ValidationError) as refusal:
+        services.release_publish(release=release, user=publisher)
+    assert NO_ALT in refusal.value.messages
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.DRAFT
+
+
+@pytest.mark.parametrize("embargo", [False, True])
+def test_scheduling_is_refused_too(publisher, editor_upload, embargo):
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload))
+    with pytest.raises(ValidationError):
+        services.release_publish(
+            release=release,
+            user=publisher,
+            publish_at=timezone.now() + datetime.timedelta(days=1),
+            embargo=embargo,
+        )
+
+
+def form_data(release, **changes):
+    data = {
+        "title": release.title,
+        "slug": release.slug,
+        "language": "da",
+        "lead": release.lead,
+        "body": release.body,
+        "byline": "",
+        "status": release.status,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "edit_version": release.version,
+    }
+    for prefix in INLINES:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
+def test_the_admin_form_refuses_publishing_and_says_which_image(publisher_client, editor_upload):
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload))
+    url = reverse("admin:newsroom_pressrelease_change", args=[release.pk])
+    response = publisher_client.post(url, form_data(release, status="published"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Pressemeddelelsen kan ikke offentliggøres endnu:" in page
+    assert "Skift alternativ tekst til billede" in page
+    change_image = reverse("admin:media_image_change", args=[editor_upload.pk])
+    assert f'<a href="{change_image}" target="_blank">' in page
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.DRAFT
+
+
+def test_the_admin_form_still_saves_a_draft(publisher_client, editor_upload):
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload))
+    url = reverse("admin:newsroom_pressrelease_change", args=[release.pk])
+    response = publisher_client.post(url, form_data(release, lead="Ny indledning."))
+    assert response.status_code == 302
+
+
+def test_publish_now_action_refuses_and_names_the_release(publisher_client, editor_upload):
+    bad = PressReleaseFactory(draft=True, title="Med billede", body=body_with(editor_upload))
+    good = PressReleaseFactory(draft=True, title="Uden billede")
+    response = publisher_client.post(
+        reverse("admin:newsroom_pressrelease_changelist"),
+        {"action": "publish_now", "_selected_action": [bad.pk, good.pk]},
+    )
+    assert response.status_code == 302
+    messages = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    errors = [text for level, text in messages if level == "error"]
+    assert len(errors) == 1 and errors[0].startswith("“Med billede”: ")
+    assert "Skift alternativ tekst til billede" in errors[0]
+    assert ("info", "Offentliggjort: 1") in messages
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert bad.status == PressRelease.Status.DRAFT
+    assert good.status == PressRelease.Status.PUBLISHED
+
+
+def test_publish_now_with_nothing_publishable_says_no_success(publisher_client, editor_upload):
+    bad = PressReleaseFactory(draft=True, title="Med billede", body=body_with(editor_upload))
+    response = publisher_client.post(
+        reverse("admin:newsroom_pressrelease_changelist"),
+        {"action": "publish_now", "_selected_action": [bad.pk]},
+    )
+    levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+    assert levels == ["error"]
