@@ -5,13 +5,16 @@ person wrote, so the admin can say it instead of dropping it silently.
 """
 
 import difflib
+import html as html_module
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
 import nh3
 from django.conf import settings
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "h2",
@@ -54,6 +57,11 @@ TABLE_SCOPES = {"row", "col", "rowgroup", "colgroup"}
 # public page gives it alt="" so screen readers skip it.
 DECORATIVE_ALT = "-"
 
+IMAGE_SOURCE = re.compile(r'<img[^>]*?\ssrc="([^"]*)"')
+# Set by the media app (media/apps.py): {image URL: photographer credit} for URLs of ours,
+# so a photo in a body text shows its credit like a press photo does.
+credit_lookup: Callable[[list[str]], dict[str, str]] | None = None
+
 EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\xa0|<br>)*</p>")
 
 
@@ -95,15 +103,18 @@ def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
 class _Tidy(HTMLParser):
     """Passes nh3's output through unchanged except: a table always sits in
     <figure class="table"> (the scroll box), every <th> has a scope, an image left without
-    a source goes, and for the page (`display`) the scroll box can be reached by keyboard
-    and decorative images get alt=""."""
+    a source goes, and for the page (`display`) the scroll box can be reached by keyboard,
+    decorative images get alt="" and photos their credit (in the figure's caption)."""
 
-    def __init__(self, display: bool):
+    def __init__(self, display: bool, credits: dict[str, str] | None = None):
         super().__init__(convert_charrefs=False)
         self.display = display
+        self.credits = credits or {}
         self.out: list[str] = []
         self.stack: list[str] = []
         self.wrapped_tables: list[bool] = []
+        # Per open image figure: the credit of its photo, and whether it has been written.
+        self.figures: list[dict] = []
 
     def handle_starttag(self, tag, attrs):
         raw = self.get_starttag_text()
@@ -115,6 +126,8 @@ class _Tidy(HTMLParser):
         elif tag == "figure" and ("class", "table") in attrs:
             raw = self._figure()
             tag = "figure.table"
+        elif tag == "figure":
+            self.figures.append({"credit": None, "written": False})
         elif tag == "th" and not any(name == "scope" for name, _value in attrs):
             scope = "col" if "thead" in self.stack else "row"
             raw = _start_tag("th", [*attrs, ("scope", scope)])
@@ -123,13 +136,34 @@ class _Tidy(HTMLParser):
         elif tag == "img" and self.display and dict(attrs).get("alt") == DECORATIVE_ALT:
             raw = _start_tag("img", [(k, "" if k == "alt" else v) for k, v in attrs])
         self.out.append(raw)
+        if tag == "img":
+            credit = self.credits.get(dict(attrs).get("src") or "")
+            if credit and self.figures and "figure" in self.stack:
+                self.figures[-1]["credit"] = credit
+            elif credit:
+                self.out.append(f" {self._credit(credit)}")
         if tag not in {"img", "br"}:
             self.stack.append(tag)
+
+    @staticmethod
+    def _credit(credit: str) -> str:
+        text = gettext("Photo: %(credit)s") % {"credit": credit}
+        return f'<span class="credit">{escape(text, quote=False)}</span>'
 
     def _figure(self) -> str:
         return '<figure class="table" tabindex="0">' if self.display else '<figure class="table">'
 
     def handle_endtag(self, tag):
+        figure = self.figures[-1] if self.figures and "figure" in self.stack else None
+        if figure and figure["credit"] and not figure["written"]:
+            if tag == "figcaption":
+                self.out.append(f" {self._credit(figure['credit'])}")
+                figure["written"] = True
+            elif tag == "figure" and self.stack and self.stack[-1] == "figure":
+                self.out.append(f"<figcaption>{self._credit(figure['credit'])}</figcaption>")
+                figure["written"] = True
+        if tag == "figure" and figure is not None and self.stack and self.stack[-1] == "figure":
+            self.figures.pop()
         self.out.append(f"</{tag}>")
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index].split(".")[0] == tag:
@@ -167,7 +201,12 @@ def sanitize_html(html: str | None, *, absolute_urls: bool = False, display: boo
     )
     # Word's empty spacer paragraphs (<p>&nbsp;</p>, <o:p></o:p> leftovers) are not content.
     cleaned = EMPTY_PARAGRAPH.sub("", cleaned)
-    tidy = _Tidy(display)
+    credits = {}
+    if display and credit_lookup is not None and "<img" in cleaned:
+        credits = credit_lookup(
+            [html_module.unescape(source) for source in IMAGE_SOURCE.findall(cleaned)]
+        )
+    tidy = _Tidy(display, credits)
     tidy.feed(cleaned)
     tidy.close()
     return "".join(tidy.out).strip()

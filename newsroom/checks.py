@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from media.models import Image, Rendition
+from media.lookup import images_for_urls
+from media.models import Image
 
 
 @dataclass(frozen=True)
@@ -49,24 +49,6 @@ def body_images(html: str | None) -> list[dict[str, str | None]]:
     return parser.images
 
 
-def _library_images(sources: list[str]) -> dict[str, Image]:
-    """Media-library images behind body image URLs (editor uploads are renditions)."""
-    names = {}
-    for source in sources:
-        if source.startswith(settings.MEDIA_URL):
-            names[source[len(settings.MEDIA_URL) :]] = source
-    if not names:
-        return {}
-    found = {}
-    for rendition in Rendition.objects.filter(file__in=names).select_related("image"):
-        found[names[rendition.file.name]] = rendition.image
-    for image in Image.objects.filter(file__in=names):
-        found.setdefault(names[image.file.name], image)
-    for image in Image.objects.filter(master__in=names):
-        found.setdefault(names[image.master.name], image)
-    return found
-
-
 def _image_change_url(image: Image) -> str:
     return reverse("admin:media_image_change", args=[image.pk])
 
@@ -80,7 +62,7 @@ def publication_problems(release, *, body: str | None = None) -> list[Problem]:
     body = release.body if body is None else body
     problems: list[Problem] = []
     images = body_images(body)
-    library = _library_images([attrs.get("src") or "" for attrs in images])
+    library = images_for_urls([attrs.get("src") or "" for attrs in images])
     for number, attrs in enumerate(images, start=1):
         source = attrs.get("src") or ""
         image = library.get(source)

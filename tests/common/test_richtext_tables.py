@@ -82,6 +82,7 @@ def add_data(**changes):
     data = {
         "title": "Formatering",
         "slug": "",
+        "language": "da",
         "lead": "Indledning.",
         "body": "<p>Tekst.</p>",
         "byline": "",

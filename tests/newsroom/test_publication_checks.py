@@ -166,3 +166,17 @@ def test_publish_now_with_nothing_publishable_says_no_success(publisher_client, 
     )
     levels = [m.level_tag for m in get_messages(response.wsgi_request)]
     assert levels == ["error"]
+
+
+def test_a_body_photo_shows_its_credit_on_the_page_and_in_the_feed(client, editor_upload):
+    editor_upload.credit = "Camilla Hey"
+    editor_upload.save()
+    release = PressReleaseFactory(body=body_with(editor_upload, "Direktøren ved skrivebordet"))
+    page = client.get(release.get_absolute_url()).content.decode()
+    src = editor_upload.rendition(960).file.url
+    assert (
+        f'<figure><img src="{src}" alt="Direktøren ved skrivebordet"><figcaption>'
+        '<span class="credit">Foto: Camilla Hey</span></figcaption></figure>'
+    ) in page
+    feed = client.get("/feeds/rss/").content.decode()
+    assert '&lt;span class="credit"&gt;Foto: Camilla Hey&lt;/span&gt;' in feed

@@ -32,6 +32,7 @@ def add_data(**changes):
     data = {
         "title": "Ny aftale",
         "slug": "",
+        "language": "da",
         "lead": "En indledning.",
         "body": "<p>Tekst.</p>",
         "byline": "",
