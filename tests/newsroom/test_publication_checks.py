@@ -18,9 +18,10 @@ from tests.factories import ImageFactory, PressReleaseFactory
 pytestmark = pytest.mark.django_db
 
 INLINES = ("image_links", "contact_links", "person_links", "organisation_links", "corrections")
+# "Skift alternativ billedtekst" is the button's label in CKEditor's Danish interface.
 NO_ALT = (
     "Billede 1 i brødteksten (“brødtekst.png”) har ingen alternativ tekst. Klik på billedet "
-    "i editoren, vælg “Skift alternativ tekst til billede” og beskriv, hvad det viser – eller "
+    "i editoren, vælg “Skift alternativ billedtekst” og beskriv, hvad det viser – eller "
     "skriv en enkelt bindestreg (-), hvis det kun er pynt."
 )
 
@@ -104,6 +105,7 @@ def form_data(release, **changes):
         "title": release.title,
         "slug": release.slug,
         "language": "da",
+        "language": release.language,
         "lead": release.lead,
         "body": release.body,
         "byline": "",
@@ -125,7 +127,7 @@ def test_the_admin_form_refuses_publishing_and_says_which_image(publisher_client
     assert response.status_code == 200
     page = response.content.decode()
     assert "Pressemeddelelsen kan ikke offentliggøres endnu:" in page
-    assert "Skift alternativ tekst til billede" in page
+    assert "Skift alternativ billedtekst" in page
     change_image = reverse("admin:media_image_change", args=[editor_upload.pk])
     assert f'<a href="{change_image}" target="_blank">' in page
     release.refresh_from_db()
@@ -150,7 +152,7 @@ def test_publish_now_action_refuses_and_names_the_release(publisher_client, edit
     messages = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
     errors = [text for level, text in messages if level == "error"]
     assert len(errors) == 1 and errors[0].startswith("“Med billede”: ")
-    assert "Skift alternativ tekst til billede" in errors[0]
+    assert "Skift alternativ billedtekst" in errors[0]
     assert ("info", "Offentliggjort: 1") in messages
     bad.refresh_from_db()
     good.refresh_from_db()
