@@ -76,7 +76,7 @@ class PressReleaseForm(forms.ModelForm):
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Only on releases the public has seen (removed in __init__ otherwise).
     refresh_record = forms.BooleanField(
-        label=_("Refresh the \"Om\" boxes and contact block from today's data"),
+        label=_('Refresh the "Om" boxes and contact block from today\'s data'),
         required=False,
         help_text=_(
             "Rewrites every box as of the release date with the people's and organisations' "
@@ -100,6 +100,7 @@ class PressReleaseForm(forms.ModelForm):
         fields = [
             "title",
             "slug",
+            "language",
             "lead",
             "body",
             "byline",
@@ -228,7 +229,21 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         CorrectionInline,
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body", "byline", "topics", "documents"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "language",
+                    "lead",
+                    "body",
+                    "byline",
+                    "topics",
+                    "documents",
+                ]
+            },
+        ),
         (_("Publishing"), {"fields": ["status", "publish_at", "edit_version"]}),
     ]
     actions = ["publish_now", "unpublish"]

@@ -67,6 +67,15 @@ class PressRelease(TimeStampedModel):
         blank=True,
         help_text=_("Made from the title when left empty."),
     )
+    # Text that belongs to the release (its "Om" boxes, contact block, dates) is shown in this
+    # language whatever the reader's interface language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="da",
+        help_text=_("The language the release is written in."),
+    )
     lead = models.TextField(
         _("lead"), help_text=_("The opening paragraph, shown in lists and feeds.")
     )
@@ -287,7 +296,7 @@ class PressRelease(TimeStampedModel):
         for cached in ("about_boxes", "ordered_contacts"):
             self.__dict__.pop(cached, None)
         day = self.release_date
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(self.language):
             about, contacts = self.about_boxes_on(day), self.contacts_now()
         old = self.record
         if old and self.seen_by_public and not refresh and self.record_as_of == day:

@@ -5,6 +5,7 @@ import datetime
 
 from django.db import models
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,5 +38,7 @@ def format_partial(value: datetime.date, precision: str) -> str:
     if precision == Precision.YEAR:
         return str(value.year)
     if precision == Precision.MONTH:
-        return formats.date_format(value, "YEAR_MONTH_FORMAT").lower()
+        text = formats.date_format(value, "YEAR_MONTH_FORMAT")
+        # Danish writes month names in lower case mid-sentence; English capitalises them.
+        return text.lower() if get_language().startswith("da") else text
     return formats.date_format(value, "DATE_FORMAT")

@@ -41,3 +41,28 @@ def with_zone(moment):
         "time": local.strftime("%H:%M"),
         "zone": local.tzname(),
     }
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each language, for the language switch and hreflang alternates."""
+    from django.conf import settings
+    from django.urls import translate_url
+    from django.utils.translation import get_language, get_language_info
+
+    request = context.get("request")
+    path = request.path if request else "/"
+    query = request.META.get("QUERY_STRING", "") if request else ""
+    current = get_language()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        versions.append(
+            {
+                "code": code,
+                "name_local": get_language_info(code)["name_local"],
+                "url": f"{url}?{query}" if query else url,
+                "is_current": code == current,
+            }
+        )
+    return versions

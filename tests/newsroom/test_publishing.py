@@ -29,6 +29,7 @@ def form_data(release, **changes):
     data = {
         "title": release.title,
         "slug": release.slug,
+        "language": release.language,
         "lead": release.lead,
         "body": release.body,
         "byline": "",
