@@ -104,7 +104,6 @@ def form_data(release, **changes):
     data = {
         "title": release.title,
         "slug": release.slug,
-        "language": "da",
         "language": release.language,
         "lead": release.lead,
         "body": release.body,
