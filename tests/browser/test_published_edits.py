@@ -1,0 +1,75 @@
+"""Issue 9.1 in a real Chromium: a Publisher adds a person to a published release through the
+admin, is told plainly that no correction note will show, and the public page gets the box."""
+
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, User
+
+from newsroom.demo.seed import SEED_SLUG, load_demo
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def publisher_on_seed(live_server, transactional_db):
+    # The flush between transactional tests removes the roles: make them as the migrations do.
+    for name in ("0004_editor_and_publisher_groups", "0009_link_delete_permissions"):
+        migration = importlib.import_module(f"newsroom.migrations.{name}")
+        (migration.create_groups if hasattr(migration, "create_groups") else migration.grant)(
+            django_apps, None
+        )
+    load_demo()
+    user = User.objects.create_user("udgiver", "udgiver@example.org", "Sikker-kode-2026")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Publisher"))
+    return live_server.url
+
+
+def test_item1_a_person_added_to_a_published_release_reaches_the_public_page(
+    browser, publisher_on_seed
+):
+    from newsroom.models import PressRelease
+
+    base = publisher_on_seed
+    release = PressRelease.objects.get(slug=SEED_SLUG)
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", "udgiver")
+    page.fill("#id_password", "Sikker-kode-2026")
+    page.click("input[type=submit]")
+    page.goto(f"{base}/admin/newsroom/pressrelease/{release.pk}/change/")
+    # The admin says what is frozen, and as of when.
+    frozen = page.locator(".field-frozen_record").inner_text()
+    assert "3. maj 2021" in frozen and "Mads Roke Clausen" in frozen
+
+    page.locator("#person_links-group .add-row a").click()
+    page.locator("#person_links-1 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("Susan")
+    page.locator(".select2-results__option", has_text="Susan Knage Møller").click()
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(f"{base}/admin/newsroom/pressrelease/")
+    messages = page.locator(".messagelist").inner_text()
+    assert "uden en rettelse" in messages
+
+    page.goto(f"{base}/pressemeddelelser/{SEED_SLUG}/")
+    text = page.locator("article").inner_text()
+    assert "Om Susan Knage Møller" in text
+    assert "bestyrelsesformand, LOS" in text
+    assert "formand, Frivilligrådet (fra 1. februar 2018)" in text  # Mads's frozen box kept
+
+    # Removing her again, with a note this time: the box goes and the public sees why.
+    page.goto(f"{base}/admin/newsroom/pressrelease/{release.pk}/change/")
+    page.locator("#person_links-1 td.delete input[type=checkbox]").check()
+    page.fill("#id_correction_note", "Boksen om Susan Knage Møller var med ved en fejl.")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(f"{base}/admin/newsroom/pressrelease/")
+    page.goto(f"{base}/pressemeddelelser/{SEED_SLUG}/")
+    text = page.locator("article").inner_text()
+    assert "Om Susan Knage Møller" not in text
+    assert "Boksen om Susan Knage Møller var med ved en fejl." in text
+    context.close()
