@@ -45,6 +45,14 @@ class ImageForm(forms.ModelForm):
         if "credit" in self.fields:  # absent when the page is read-only
             self.fields["credit"].required = True
 
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if "file" not in self.changed_data:
+            # Checked when it was uploaded; an edit of the credit or alt text does not read the
+            # stored file again (its handle is closed by then: editing failed with a 500).
+            exclude.add("file")
+        return exclude
+
     def clean_file(self):
         # Before the model reads the image's dimensions, so a bomb never reaches Pillow's decoder.
         upload = self.cleaned_data["file"]

@@ -181,3 +181,21 @@ def test_a_body_photo_shows_its_credit_on_the_page_and_in_the_feed(client, edito
     ) in page
     feed = client.get("/feeds/rss/").content.decode()
     assert '&lt;span class="credit"&gt;Foto: Camilla Hey&lt;/span&gt;' in feed
+
+
+def test_the_credit_can_be_added_on_the_images_page(staff_client, editor_upload):
+    # The refusal links here; saving it must not need the file uploaded again.
+    url = reverse("admin:media_image_change", args=[editor_upload.pk])
+    response = staff_client.post(
+        url,
+        {
+            "title": "brødtekst.png",
+            "caption": "",
+            "alt_text": "Direktøren",
+            "credit": "Camilla Hey",
+            "usage_terms": "Fri til redaktionel brug.",
+        },
+    )
+    assert response.status_code == 302
+    editor_upload.refresh_from_db()
+    assert editor_upload.credit == "Camilla Hey"
