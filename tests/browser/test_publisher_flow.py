@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image as PillowImage
 
+from media.models import Image
 from newsroom.models import PressRelease
 
 pytestmark = pytest.mark.browser
@@ -88,6 +89,24 @@ def test_publisher_writes_schedules_and_sees_it_go_public(browser, publisher_log
         )
     assert upload.value.status == 200
     page.wait_for_selector(".ck-editor__editable img[src*='/media/renditions/']")
+    # A body image is published only with a text alternative (set in CKEditor) and a
+    # photographer credit (on its page in the media library; see test_image_checks.py).
+    page.locator(".ck-editor__editable img").first.click()
+    page.locator(
+        ".ck-balloon-panel_visible button[data-cke-tooltip-text='Skift alternativ billedtekst']"
+    ).click()
+    alt_input = page.locator(".ck-balloon-panel_visible input.ck-input-text").first
+    alt_input.fill("Et orange billede")
+    alt_input.press("Enter")
+    page.wait_for_selector(".ck-editor__editable img[alt='Et orange billede']")
+    uploaded = Image.objects.get(title="brødtekst.png")
+    image_tab = context.new_page()
+    image_tab.goto(f"{base}/admin/media/image/{uploaded.pk}/change/")
+    image_tab.fill("#id_alt_text", "Et orange billede")
+    image_tab.fill("#id_credit", "Kommunikationsafdelingen")
+    image_tab.click("input[name=_save]")
+    image_tab.wait_for_url(re.compile(r".*/admin/media/image/$"))
+    image_tab.close()
     # Select the sentence and make it a link (Ctrl+K).
     editor.locator("p", has_text="Læs mere hos LOS").click(click_count=3)
     page.keyboard.press("Control+k")
@@ -127,6 +146,9 @@ def test_publisher_writes_schedules_and_sees_it_go_public(browser, publisher_log
     assert reader.locator("h1").inner_text() == "Browsertest: ny aftale om samskabelse"
     assert reader.locator(".body h2").inner_text() == "En overskrift"
     assert "Foto: Camilla Hey" in reader.locator(".lead-photo figcaption").inner_text()
+    body_photo = reader.locator(".body figure").first
+    assert body_photo.locator("img").get_attribute("alt") == "Et orange billede"
+    assert body_photo.locator("figcaption").inner_text() == "Foto: Kommunikationsafdelingen"
     reader.goto(f"{base}/")
     assert "Browsertest: ny aftale om samskabelse" in reader.content()
     assert csp_violations == []
