@@ -110,3 +110,80 @@ def test_no_horizontal_scroll_at_320px(page_id, site, narrow_context):
         )
         print(report)
         pytest.fail(report, pytrace=False)
+
+
+# A release as the editor makes it: photos uploaded through CKEditor (one described, one
+# marked as decoration), a table pasted from Word, each photo credited.
+EDITOR_TABLE = (
+    '<figure class="table"><table><thead><tr><th>Region</th><th>Tilbud i alt</th>'
+    "<th>Heraf nye tilbud siden sidste opgørelse</th><th>Ændring i procent</th></tr></thead>"
+    "<tbody><tr><th>Nordjylland</th><td>120</td><td>14</td><td>11,7</td></tr>"
+    "<tr><th>Hovedstaden</th><td>310</td><td>22</td><td>7,1</td></tr></tbody></table>"
+    "<figcaption>Kilde: LOS' medlemsopgørelse</figcaption></figure>"
+)
+
+
+@pytest.fixture
+def editor_release(site, tmp_path):
+    """Published, with two images sent through the editor's upload view."""
+    import io
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from PIL import Image as PillowImage
+
+    from media.models import Image
+    from tests.factories import PressReleaseFactory
+
+    staff = User.objects.create_superuser("a11y", "a11y@example.org", "pw")
+    client = Client()
+    client.force_login(staff)
+    urls = []
+    for name, color in (("direktoer.png", (30, 90, 160)), ("pynt.png", (200, 200, 200))):
+        buffer = io.BytesIO()
+        PillowImage.new("RGB", (1200, 800), color).save(buffer, "PNG")
+        upload = SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+        response = client.post("/admin/editor-upload/", {"upload": upload})
+        assert response.status_code == 200, response.content
+        urls.append(response.json()["url"])
+    Image.objects.filter(title__in=["direktoer.png", "pynt.png"]).update(credit="Camilla Hey")
+    body = (
+        "<p>Indledende afsnit.</p>"
+        f'<figure class="image"><img src="{urls[0]}" alt="Direktøren ved sit skrivebord">'
+        "<figcaption>Direktøren på kontoret i Odense.</figcaption></figure>"
+        f"<h2>Tallene</h2>{EDITOR_TABLE}"
+        f'<figure class="image"><img src="{urls[1]}" alt="-"></figure>'
+    )
+    release = PressReleaseFactory(title="Med billeder fra editoren", body=body)
+    return site + release.get_absolute_url()
+
+
+def test_axe_on_a_release_with_editor_images_and_a_table(editor_release, axe_source, axe_context):
+    tab = open_page(axe_context, editor_release, 200)
+    try:
+        assert tab.locator(".body img").count() == 2
+        assert tab.locator(".body figure.table th[scope='col']").count() == 4
+        tab.add_script_tag(content=axe_source)
+        results = tab.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    finally:
+        tab.close()
+    violations = results["violations"]
+    if violations:
+        report = f"axe: {len(violations)} violation(s) on {editor_release}\n{describe(violations)}"
+        print(report)
+        pytest.fail(report, pytrace=False)
+
+
+def test_a_release_with_a_wide_table_does_not_scroll_at_320px(editor_release, narrow_context):
+    tab = open_page(narrow_context, editor_release, 200)
+    try:
+        scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+        overflowing = tab.evaluate(WIDEST_ELEMENTS, NARROW) if scroll_width > NARROW else []
+        table_scrolls = tab.locator(".body figure.table").evaluate(
+            "el => el.scrollWidth > el.clientWidth"
+        )
+    finally:
+        tab.close()
+    assert scroll_width <= NARROW, "\n  ".join(overflowing)
+    assert table_scrolls  # the table scrolls inside its own box
