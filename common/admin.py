@@ -30,10 +30,12 @@ def count_characters(field: forms.Field, limit: int) -> None:
 class AutoSlugFormMixin:
     """The admin prefills the slug from the title in the browser, so a second release with the
     same title arrives with a slug that is taken. If the slug is the one the title gives, it
-    gets a free one (-2, -3 ...) and `slug_notice` says which; a slug typed by hand that is
-    taken is an error that says so."""
+    gets a free one (-2, -3 ...) and `admin_notices` says which; a slug typed by hand that is
+    taken is an error that says so. `slug_reserved(slug, pk)` names what else holds an
+    address (a release's earlier address, which still redirects to it)."""
 
     slug_from: tuple[str, ...] = ()
+    slug_reserved = None
 
     def _slug_source(self, cleaned):
         for name in self.slug_from:
@@ -45,20 +47,33 @@ class AutoSlugFormMixin:
     def clean(self):
         cleaned = super().clean()
         self.admin_notices = getattr(self, "admin_notices", [])
+        if "slug" not in self.fields:
+            return cleaned
         slug = cleaned.get("slug")
         model = self._meta.model
+        source = self._slug_source(cleaned)
+        reserved = None
+        if self.slug_reserved is not None:
+
+            def reserved(candidate):
+                return self.slug_reserved(candidate, self.instance.pk)
+
         if not slug:
+            if source and reserved is not None and "slug" not in self.errors:
+                # As the model would make it, but past the reserved addresses too.
+                cleaned["slug"] = unique_slug(
+                    model, source, instance_pk=self.instance.pk, reserved=reserved
+                )
             return cleaned
         others = model._default_manager.all()
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        other = others.filter(slug=slug).first()
+        other = others.filter(slug=slug).first() or (reserved(slug) if reserved else None)
         if other is None:
             return cleaned
-        source = self._slug_source(cleaned)
         max_length = model._meta.get_field("slug").max_length
         if source and slug == slugify_da(source)[:max_length].strip("-"):
-            free = unique_slug(model, source, instance_pk=self.instance.pk)
+            free = unique_slug(model, source, instance_pk=self.instance.pk, reserved=reserved)
             cleaned["slug"] = free
             self.admin_notices.append(
                 _(
@@ -165,6 +180,8 @@ class AutoSlugAdminMixin:
     dropped (the form's `admin_notices`)."""
 
     slug_from: tuple[str, ...] = ()
+    # (slug, pk) -> what else holds that address, or None; see AutoSlugFormMixin.
+    slug_reserved = None
 
     class Media:
         # After Django's urlify.js, whose URLify it replaces.
@@ -173,11 +190,10 @@ class AutoSlugAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         slug_from = self.slug_from or tuple(self.prepopulated_fields.get("slug", ()))
-        return type(
-            form.__name__,
-            (AutoSlugFormMixin, RichTextNoticeFormMixin, form),
-            {"slug_from": slug_from},
-        )
+        attributes = {"slug_from": slug_from}
+        if self.slug_reserved is not None:
+            attributes["slug_reserved"] = staticmethod(self.slug_reserved)
+        return type(form.__name__, (AutoSlugFormMixin, RichTextNoticeFormMixin, form), attributes)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -31,6 +31,7 @@ from newsroom.models import (
     Subscription,
     Topic,
 )
+from newsroom.slugs import earlier_address_owner
 
 
 @admin.register(Topic)
@@ -220,6 +221,8 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "lead", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
+    # A release's earlier address keeps redirecting to it: no new release takes it over.
+    slug_reserved = staticmethod(earlier_address_owner)
     autocomplete_fields = ["byline", "topics", "documents"]
     inlines = [
         ReleaseImageInline,

@@ -247,3 +247,22 @@ def test_unique_slug_stays_within_the_field_length():
     slug = unique_slug(PressRelease, long_title)
     assert len(slug) <= 300
     assert slug.endswith("-2")
+
+
+def test_a_new_release_does_not_take_an_earlier_address_of_another(staff_client, client):
+    # "Ny aftale" was published, then renamed: its old address redirects to it.
+    old = PressReleaseFactory(title="Ny aftale")
+    old.title, old.slug = "Ny aftale om samskabelse", "ny-aftale-om-samskabelse"
+    old.save()
+    assert client.get("/pressemeddelelser/ny-aftale/").status_code == 301
+    response = staff_client.post(ADD_URL, add_data(title="Ny aftale", slug="ny-aftale"))
+    assert response.status_code == 302
+    new = PressRelease.objects.exclude(pk=old.pk).get()
+    assert new.slug == "ny-aftale-2"
+    assert any("ny-aftale-2" in message for message in messages_of(response))
+    # Left empty, the slug is made past the earlier address as well.
+    response = staff_client.post(ADD_URL, add_data(title="Ny aftale", slug=""))
+    assert response.status_code == 302
+    assert PressRelease.objects.filter(slug="ny-aftale-3").exists()
+    redirect = client.get("/pressemeddelelser/ny-aftale/")
+    assert redirect.status_code == 301 and redirect["Location"].endswith(old.slug + "/")
