@@ -5,9 +5,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.fields import RichTextField
-from common.richtext import removed_by_sanitiser
+from common.richtext import removed_by_sanitiser, tables_without_headers
 from common.slugs import slugify_da, unique_slug
 
 SLUG_JS = "js/admin-slugs.js"
@@ -162,6 +163,20 @@ class RichTextNoticeFormMixin:
                         "right."
                     )
                     % {"field": self.fields[name].label, "removed": removed}
+                )
+            headless = tables_without_headers(value)
+            if headless:
+                self.admin_notices.append(
+                    ngettext(
+                        "A table in “%(field)s” has no header row. Click in the table, open "
+                        "“Row” in its toolbar and choose “Header row”, so screen readers can "
+                        "say what each number is.",
+                        "%(count)d tables in “%(field)s” have no header row. Click in each "
+                        "table, open “Row” in its toolbar and choose “Header row”, so screen "
+                        "readers can say what each number is.",
+                        headless,
+                    )
+                    % {"count": headless, "field": self.fields[name].label}
                 )
         return cleaned
 

@@ -212,6 +212,15 @@ def sanitize_html(html: str | None, *, absolute_urls: bool = False, display: boo
     return "".join(tidy.out).strip()
 
 
+def tables_without_headers(html: str | None) -> int:
+    """How many tables have no header cell (<th>): screen readers then cannot say which
+    column or row a number belongs to."""
+    cleaned = sanitize_html(html)
+    return sum(
+        1 for table in re.findall(r"<table.*?</table>", cleaned, flags=re.S) if "<th" not in table
+    )
+
+
 # What cleaning takes away --------------------------------------------------------------
 
 # Markup noise: dropping these changes nothing a reader gets (Word's spans, fonts and <o:p>,

@@ -108,6 +108,13 @@ def test_a_table_pasted_from_word_reaches_the_public_page(browser, publisher_log
     page.evaluate(PASTE, WORD_HTML)
     editor = page.locator(".ck-editor__editable").first
     editor.locator("table td", has_text="Celle B").wait_for()
+    # Word marks its header row only in bold; the editor makes it a real one.
+    editor.locator("table td", has_text="Region").click()
+    page.locator(".ck-balloon-panel_visible button[data-cke-tooltip-text='Række']").click()
+    page.locator(".ck-balloon-panel_visible .ck-button", has_text="Headerrække").click()
+    editor.locator("table th", has_text="Region").wait_for()
+    page.keyboard.press("Escape")
+    page.locator("#id_lead").click()  # out of the editor, its panels closed
 
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
@@ -132,6 +139,12 @@ def test_a_table_pasted_from_word_reaches_the_public_page(browser, publisher_log
     assert text_body.locator("ul li").all_inner_texts() == ["Første punkt", "Andet punkt"]
     cells = text_body.locator("table tr").last.locator("td, th").all_inner_texts()
     assert cells == ["Celle A", "Celle B", "Celle C"]
+    headers = text_body.locator("table thead th[scope='col']").all_inner_texts()
+    assert headers == [
+        "Region",
+        "Antal tilbud med en meget lang overskrift der fylder",
+        "Ændring i procent siden sidste opgørelse",
+    ]
     assert text_body.locator("figure.table[tabindex='0'] > table").count() == 1
 
     # At 320 px the table scrolls in its own box; the page does not.

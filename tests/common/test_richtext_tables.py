@@ -124,3 +124,29 @@ def test_the_admin_refuses_a_save_that_would_lose_text(staff_client, monkeypatch
         "som almindelig tekst, eller slet den selv."
     ]
     assert not PressRelease.objects.exists()
+
+
+def test_the_admin_asks_for_a_header_row_when_a_table_has_none(staff_client):
+    body = (
+        '<figure class="table"><table><tbody><tr><td><strong>Region</strong></td>'
+        "<td><strong>Tilbud</strong></td></tr><tr><td>Nord</td><td>120</td></tr></tbody>"
+        "</table></figure>"
+    )
+    response = staff_client.post(reverse("admin:newsroom_pressrelease_add"), add_data(body=body))
+    assert response.status_code == 302
+    messages = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    assert (
+        "warning",
+        "En tabel i “Brødtekst” har ingen overskriftsrække. Klik i tabellen, åbn “Række” i dens "
+        "værktøjslinje og vælg “Headerrække”, så skærmlæsere kan sige, hvad hvert tal er.",
+    ) in messages
+    # The table itself is saved as written.
+    assert "<td>120</td>" in PressRelease.objects.get().body
+
+
+def test_a_table_with_a_header_row_needs_no_notice(staff_client):
+    response = staff_client.post(
+        reverse("admin:newsroom_pressrelease_add"), add_data(body=CKEDITOR_TABLE)
+    )
+    assert response.status_code == 302
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["success"]
