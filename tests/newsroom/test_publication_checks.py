@@ -199,3 +199,11 @@ def test_the_credit_can_be_added_on_the_images_page(staff_client, editor_upload)
     assert response.status_code == 302
     editor_upload.refresh_from_db()
     assert editor_upload.credit == "Camilla Hey"
+
+
+def test_an_image_the_cleaning_removes_is_not_counted(editor_upload):
+    editor_upload.credit = "Camilla Hey"
+    editor_upload.save()
+    body = '<p><img src="https://andet.example/x.png"></p>' + body_with(editor_upload, "Direktøren")
+    release = PressReleaseFactory.build(status="draft")
+    assert publication_problems(release, body=body) == []
