@@ -1,5 +1,6 @@
 """Admin pieces shared by the apps: one slug rule in the browser and on the server, free slugs
-for repeated titles, and a visible character limit."""
+for repeated titles, a visible character limit, and a word after the save about whatever the
+rich-text cleaning dropped."""
 
 from django import forms
 from django.contrib import messages
@@ -38,6 +39,10 @@ class AutoSlugFormMixin:
     slug_from: tuple[str, ...] = ()
     slug_reserved = None
 
+    def full_clean(self):
+        self.admin_notices = []  # shown by AutoSlugAdminMixin.save_model
+        super().full_clean()
+
     def _slug_source(self, cleaned):
         for name in self.slug_from:
             value = cleaned.get(name)
@@ -47,7 +52,6 @@ class AutoSlugFormMixin:
 
     def clean(self):
         cleaned = super().clean()
-        self.admin_notices = getattr(self, "admin_notices", [])
         if "slug" not in self.fields:
             return cleaned
         slug = cleaned.get("slug")
@@ -130,9 +134,12 @@ class RichTextNoticeFormMixin:
     the form refuses with them; if it drops formatting or elements the public pages do not
     show, the save goes through and `admin_notices` lists what went."""
 
+    def full_clean(self):
+        self.admin_notices = []
+        super().full_clean()
+
     def clean(self):
         cleaned = super().clean()
-        self.admin_notices = getattr(self, "admin_notices", [])
         for name, value in list(cleaned.items()):
             model = self._meta.model
             model_field = model._meta.get_field(name) if _is_model_field(model, name) else None
