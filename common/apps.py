@@ -12,6 +12,18 @@ def _register_sqlite_functions(sender, connection, **kwargs):
         )
 
 
+def _use_write_ahead_log(sender, connection, **kwargs):
+    """SQLite in WAL mode lets the web server read while the alert worker writes. The mode is
+    kept in the file, so it is switched once; asking again on every connection would need a
+    moment alone with the file, and a busy one would answer "database is locked"."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    database = connection.connection
+    (mode,) = database.execute("PRAGMA journal_mode").fetchone()
+    if mode.lower() != "wal":
+        database.execute("PRAGMA journal_mode=WAL")
+
+
 def check_secret_key(app_configs, **kwargs):
     if getattr(settings, "SECRET_KEY_MISSING", False):
         return [
@@ -30,4 +42,5 @@ class CommonConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_register_sqlite_functions)
+        connection_created.connect(_use_write_ahead_log)
         register(check_secret_key, Tags.security, deploy=True)

@@ -172,6 +172,9 @@ class PressRelease(TimeStampedModel):
             self.slug = unique_slug(PressRelease, self.title, instance_pk=self.pk)
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
+        if self.publish_at:
+            # Publication is to the second: feeds, <time> and the "same second" promise.
+            self.publish_at = self.publish_at.replace(microsecond=0)
         stored = None
         if self.pk:
             stored = (

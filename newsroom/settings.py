@@ -135,7 +135,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # never deadlock into "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "init_command": "PRAGMA synchronous=NORMAL",
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
         }

@@ -181,7 +181,7 @@ def test_item2_a_new_time_set_explicitly_moves_the_record_to_the_new_date(publis
         release=release, user=publisher, publish_at=timezone.now() - datetime.timedelta(days=400)
     )
     services.release_unpublish(release=release, user=publisher)
-    new_time = timezone.now() - datetime.timedelta(minutes=5)
+    new_time = (timezone.now() - datetime.timedelta(minutes=5)).replace(microsecond=0)
     services.release_publish(release=release, user=publisher, publish_at=new_time)
     release.refresh_from_db()
     assert release.publish_at == new_time
