@@ -101,7 +101,8 @@ class Gunicorn:
         return get(self.port, path, **kwargs)
 
     def output(self) -> str:
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
