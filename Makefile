@@ -49,8 +49,8 @@ staff: migrate ## Make sure a staff login exists and print it
 	$(BIN)/python manage.py ensure_staff
 
 run: demo staff ## Install, migrate, load the demo content and serve on http://127.0.0.1:8000
-	@echo "Serving on http://$(HOST):$(PORT)/ with the alert worker beside it (Ctrl-C stops both)"
-	$(BIN)/python manage.py send_alerts --loop & worker=$$!; \
+	@echo "Serving on http://$(HOST):$(PORT)/ with the background worker beside it (Ctrl-C stops both)"
+	$(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

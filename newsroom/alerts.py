@@ -1,13 +1,17 @@
 """E-mail alerts: double opt-in tokens, queueing when a release becomes public, sending once.
 
-Run by `manage.py send_alerts --loop` (started by `make run`). On PostgreSQL any number of
-workers may run at once: rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, and each
-alert is sent and marked inside one transaction, so a crash leaves it pending, not lost.
+The work runs as Django tasks (django-tasks-db) in `manage.py run_worker`, which also
+enqueues `deliver_alerts` every few seconds: scheduled releases go public by the clock and
+nobody enqueues anything at that second. `AlertDelivery` rows are the ledger that makes each
+alert go out once: on PostgreSQL any number of workers may run at once, as rows are claimed
+with SELECT ... FOR UPDATE SKIP LOCKED and each alert is sent and marked inside one
+transaction, so a crash leaves it pending for the next round, not lost and not sent twice.
 """
 
 import datetime
 import logging
 import smtplib
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -111,21 +115,62 @@ def send_manage_link(*, subscription: Subscription) -> None:
         ).send()
 
 
-# Django's tasks framework: sign-up answers at once whatever the mail server does. The default
-# (immediate) backend runs them in the request and logs a failure instead of raising; set
-# TASKS to a queueing backend to run them elsewhere.
+# Django's tasks framework: sign-up answers at once whatever the mail server does. With the
+# database backend (settings.TASKS) a worker sends them, and a mail server that refuses or
+# cannot be reached is tried again after 1, 2, 4 ... minutes, MAX_ATTEMPTS times in all.
+# The immediate backend (tests) runs them in the request and logs a failure instead.
 @task
-def send_confirmation_task(subscription_id: int) -> None:
+def send_confirmation_task(subscription_id: int, attempt: int = 1) -> str:
     subscription = Subscription.objects.filter(pk=subscription_id).first()
-    if subscription is not None and subscription.confirmed_at is None:
+    if subscription is None or subscription.confirmed_at is not None:
+        return "not needed"
+    try:
         send_confirmation(subscription=subscription)
+    except (smtplib.SMTPException, OSError) as error:
+        return _mail_later(send_confirmation_task, subscription_id, attempt, error)
+    return "sent"
 
 
 @task
-def send_manage_link_task(subscription_id: int) -> None:
+def send_manage_link_task(subscription_id: int, attempt: int = 1) -> str:
     subscription = Subscription.objects.filter(pk=subscription_id).first()
-    if subscription is not None:
+    if subscription is None:
+        return "not needed"
+    try:
         send_manage_link(subscription=subscription)
+    except (smtplib.SMTPException, OSError) as error:
+        return _mail_later(send_manage_link_task, subscription_id, attempt, error)
+    return "sent"
+
+
+def _mail_later(mail_task, subscription_id: int, attempt: int, error: Exception) -> str:
+    """Enqueue the mail again after a growing pause; raise (the task fails) when that is over
+    or the backend cannot wait."""
+    if attempt >= MAX_ATTEMPTS or not mail_task.get_backend().supports_defer:
+        raise error
+    logger.warning(
+        "%s for subscriber %s failed (attempt %s), trying again later: %s",
+        mail_task.name,
+        subscription_id,
+        attempt,
+        error,
+    )
+    mail_task.using(run_after=timezone.now() + retry_pause(attempt)).enqueue(
+        subscription_id, attempt=attempt + 1
+    )
+    return "retry"
+
+
+# One round of alert work: queue what has become public, send what is due. The worker command
+# enqueues it every few seconds; several rounds may run at once on PostgreSQL, each taking
+# other rows. A round stops taking new alerts after ALERT_ROUND_SECONDS, the next goes on.
+ALERT_ROUND_SECONDS = 60
+
+
+@task
+def deliver_alerts() -> dict:
+    queued, sent = run_once(seconds=ALERT_ROUND_SECONDS)
+    return {"queued": queued, "sent": sent}
 
 
 def queue_alerts(*, now: datetime.datetime | None = None) -> int:
@@ -163,8 +208,9 @@ def queue_alerts(*, now: datetime.datetime | None = None) -> int:
     return queued
 
 
-def send_pending_alerts(*, limit: int = 500) -> int:
-    """Send queued alerts, one row per transaction. Returns how many this worker sent.
+def send_pending_alerts(*, limit: int = 500, seconds: float | None = None) -> int:
+    """Send queued alerts, one row per transaction. Returns how many this worker sent; it
+    takes no new row after `seconds`.
 
     A delivery the mail server refuses is retried later (after 1, 2, 4 ... minutes) and given
     up after MAX_ATTEMPTS, so one bad address never holds up the others. An alert that cannot
@@ -173,7 +219,10 @@ def send_pending_alerts(*, limit: int = 500) -> int:
     """
     sent = 0
     releases: dict[int, PressRelease] = {}
+    stop_at = None if seconds is None else time.monotonic() + seconds
     for _ in range(limit):
+        if stop_at is not None and time.monotonic() >= stop_at:
+            break
         with transaction.atomic():
             now = timezone.now()
             delivery = (
@@ -221,13 +270,18 @@ def send_pending_alerts(*, limit: int = 500) -> int:
 MAX_ATTEMPTS = 8
 
 
+def retry_pause(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8 ... minutes after the first, second, third ... failed attempt."""
+    return datetime.timedelta(minutes=2 ** (attempts - 1))
+
+
 def _record_failure(delivery: AlertDelivery, error: Exception, now, permanent=False) -> None:
     delivery.attempts += 1
     delivery.last_error = f"{type(error).__name__}: {error}"[:300]
     if permanent or delivery.attempts >= MAX_ATTEMPTS:
         delivery.failed_at = now
     else:
-        delivery.next_attempt_at = now + datetime.timedelta(minutes=2 ** (delivery.attempts - 1))
+        delivery.next_attempt_at = now + retry_pause(delivery.attempts)
     delivery.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
     logger.warning(
         "Alert %s to subscriber %s failed: %s",
@@ -270,5 +324,6 @@ def build_alert(*, release: PressRelease, subscription: Subscription, delivery=N
     return message
 
 
-def run_once() -> tuple[int, int]:
-    return queue_alerts(), send_pending_alerts()
+def run_once(*, seconds: float | None = None) -> tuple[int, int]:
+    """Queue and send once, here and now (the `deliver_alerts` task's work)."""
+    return queue_alerts(), send_pending_alerts(seconds=seconds)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_ckeditor_5",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "common",
     "organisations",
     "people",
@@ -271,6 +272,12 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "presse@example.org")
+
+# Background work (confirmation e-mails, alerts) is queued in the database by django-tasks-db
+# and run by `manage.py run_worker` (one or more, beside the web server).
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {

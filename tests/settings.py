@@ -17,3 +17,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tasks run at once in the request, as most tests expect; the worker tests switch to the
+# database backend (the production setting) with the `database_tasks` fixture.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

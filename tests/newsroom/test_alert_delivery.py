@@ -1,27 +1,43 @@
-"""Alerts through a real SMTP server, and two workers at once on PostgreSQL."""
+"""Alerts through a real SMTP server and the real worker (django-tasks-db), two workers at
+once and a worker killed mid-round on PostgreSQL."""
 
 import datetime
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from email import message_from_bytes
 from email.policy import default as default_policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db import connection
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from newsroom import alerts
+from newsroom.management.commands.run_worker import LOST_AFTER, schedule
 from newsroom.models import AlertDelivery, Subscription
 from tests.factories import PressReleaseFactory
+from tests.worker import run_worker, worker
 
 
 class CollectingHandler:
     def __init__(self):
         self.messages = []
+        self.kill_on = None  # (message number, process id): SIGKILL it, answer nothing
+        self.received = 0
 
     async def handle_DATA(self, server, session, envelope):
+        self.received += 1
+        if self.kill_on and self.received == self.kill_on[0]:
+            os.kill(self.kill_on[1], signal.SIGKILL)
+            return "451 Try again later"
         self.messages.append(envelope)
         return "250 OK"
 
@@ -41,7 +57,9 @@ def smtp_server():
 
 
 @pytest.mark.django_db
-def test_alert_is_delivered_through_a_real_smtp_server(smtp_server, settings):
+def test_alert_is_delivered_by_the_worker_through_a_real_smtp_server(
+    smtp_server, settings, database_tasks
+):
     controller, handler = smtp_server
     settings.MAILERS = {
         "default": {
@@ -51,8 +69,11 @@ def test_alert_is_delivered_through_a_real_smtp_server(smtp_server, settings):
     }
     Subscription.objects.create(email="redaktion@example.org", confirmed_at=timezone.now())
     PressReleaseFactory(title="Via SMTP")
-    queued, sent = alerts.run_once()
-    assert (queued, sent) == (1, 1)
+    run_worker()  # the scheduling step queues an alert round, the worker runs it
+    [round_] = DBTaskResult.objects.all()
+    assert round_.task_path == "newsroom.alerts.deliver_alerts"
+    assert round_.status == TaskResultStatus.SUCCESSFUL
+    assert round_.return_value == {"queued": 1, "sent": 1}
     [envelope] = handler.messages
     assert envelope.rcpt_tos == ["redaktion@example.org"]
     message = message_from_bytes(envelope.content, policy=default_policy)
@@ -63,7 +84,7 @@ def test_alert_is_delivered_through_a_real_smtp_server(smtp_server, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_alert_once(settings):
+def test_two_workers_at_once_send_each_alert_once(settings, database_tasks):
     if connection.vendor != "postgresql":
         pytest.skip("row locking with SKIP LOCKED needs PostgreSQL (run with DATABASE_URL)")
     settings.MAILERS = {"default": {"BACKEND": "tests.mail_backends.SlowLocmemBackend"}}
@@ -74,24 +95,95 @@ def test_two_workers_at_once_send_each_alert_once(settings):
     PressReleaseFactory(title="Samtidig")
     assert alerts.queue_alerts() == 30
     mail.outbox = []
-    counts = []
+    # Two alert rounds waiting, two real workers taking them at the same time.
+    alerts.deliver_alerts.enqueue()
+    alerts.deliver_alerts.enqueue()
 
-    def worker():
+    def work(worker_id):
         try:
-            counts.append(alerts.send_pending_alerts())
+            worker(worker_id).run()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("a", "b")]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 30
+    rounds = DBTaskResult.objects.all()
+    assert all(r.status == TaskResultStatus.SUCCESSFUL for r in rounds)
+    counts = [r.return_value["sent"] for r in rounds]
     assert sum(counts) == 30
     assert all(count > 0 for count in counts), counts  # both really worked
+    assert sorted(w for r in rounds for w in r.worker_ids) == ["a", "b"]
     assert not AlertDelivery.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_round_is_resumed_by_the_next_without_duplicates(
+    smtp_server, settings, database_tasks
+):
+    """A real `run_worker` process, SIGKILLed while the mail server has its second alert."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process shares the test database only on PostgreSQL")
+    controller, handler = smtp_server
+    for number in range(3):
+        Subscription.objects.create(email=f"j{number}@example.org", confirmed_at=timezone.now())
+    PressReleaseFactory(title="Nedbrud")
+    db = connection.settings_dict
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        DATABASE_URL=(
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(controller.port),
+        SITE_URL="http://testserver",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--batch", "--no-reload", "-v0"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    handler.kill_on = (2, process.pid)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL, stderr.decode()
+    assert len(handler.messages) == 1 and handler.received == 2
+    [lost] = DBTaskResult.objects.all()
+    assert lost.status == TaskResultStatus.RUNNING  # its worker never came back to say
+    assert AlertDelivery.objects.filter(sent_at__isnull=False).count() == 1
+
+    # Another worker, in this process, takes over.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    run_worker()
+    recipients = sorted(envelope.rcpt_tos[0] for envelope in handler.messages)
+    assert recipients == ["j0@example.org", "j1@example.org", "j2@example.org"]
+    assert not AlertDelivery.objects.filter(sent_at__isnull=True).exists()
+    # Later a scheduling step marks the dead worker's round failed, and nothing is sent again.
+    schedule(now=timezone.now() + LOST_AFTER + datetime.timedelta(minutes=1))
+    lost.refresh_from_db()
+    assert lost.status == TaskResultStatus.FAILED
+    assert lost.exception_class_path == "newsroom.WorkerLost"
+    run_worker()
+    assert len(handler.messages) == 3
 
 
 @pytest.mark.django_db
@@ -123,24 +215,39 @@ def test_a_worker_that_crashed_mid_batch_resumes_without_duplicates(settings, mo
 
 
 @pytest.mark.django_db
-def test_one_refused_address_does_not_hold_up_the_others(settings, time_machine):
+def test_one_refused_address_does_not_hold_up_the_others(settings, time_machine, database_tasks):
     settings.MAILERS = {"default": {"BACKEND": "tests.mail_backends.RefusingLocmemBackend"}}
     for email in ["afvist@example.org", "a@example.org", "b@example.org"]:
         Subscription.objects.create(email=email, confirmed_at=timezone.now())
     PressReleaseFactory(title="Første")
     PressReleaseFactory(title="Anden")
-    alerts.run_once()
+    run_worker()
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org"] * 2 + ["b@example.org"] * 2
     refused = AlertDelivery.objects.filter(subscription__email="afvist@example.org")
     assert all(d.attempts == 1 and "550" in d.last_error for d in refused)
-    # Retried with growing pauses, then given up; nobody else is sent anything twice.
+    # Growing pauses: not before the first one is over, then again after it.
+    first_retry = refused.all().first().next_attempt_at
+    assert first_retry - timezone.now() > datetime.timedelta(seconds=50)
+    run_worker()
+    assert all(d.attempts == 1 for d in refused.all())
     moment = timezone.now()
+    pauses = []
+    # Retried with growing pauses, then given up; nobody else is sent anything twice.
     for _ in range(alerts.MAX_ATTEMPTS):
         moment += datetime.timedelta(hours=3)
         time_machine.move_to(moment)
-        alerts.run_once()
+        run_worker()
+        delivery = refused.all().first()
+        if delivery.next_attempt_at and not delivery.failed_at:
+            pauses.append(delivery.next_attempt_at - moment)
     assert all(d.failed_at and d.attempts == alerts.MAX_ATTEMPTS for d in refused.all())
+    assert len(pauses) == alerts.MAX_ATTEMPTS - 2  # after the 2nd ... 7th attempt
+    assert all(a < b for a, b in zip(pauses, pauses[1:], strict=False)), pauses
     assert len(mail.outbox) == 4
+    # One round per run; the first day's two were deleted a day after they finished.
+    rounds = DBTaskResult.objects.filter(task_path="newsroom.alerts.deliver_alerts")
+    assert rounds.count() == alerts.MAX_ATTEMPTS
+    assert all(r.status == TaskResultStatus.SUCCESSFUL for r in rounds)
 
 
 @pytest.mark.django_db

@@ -7,10 +7,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from newsroom import alerts
 from newsroom.models import AlertDelivery, Subscription
 from tests.factories import PressReleaseFactory, TopicFactory
+from tests.worker import run_worker, use_database_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -152,15 +154,23 @@ def test_alert_carries_lead_photo_and_media_contact(client, seed_release):
     assert "Camilla Hey" in html
 
 
-def test_scheduled_release_is_alerted_at_its_time_and_only_once(client, time_machine):
+def test_scheduled_release_is_alerted_at_its_time_and_only_once(client, time_machine, settings):
     confirmed_subscription(client)
+    use_database_tasks(settings)  # from here on as in production: the worker does the work
     release = PressReleaseFactory(scheduled=True, title="Planlagt")
-    alerts.run_once()
+    run_worker()
     assert mail.outbox == []
     time_machine.move_to(release.publish_at + datetime.timedelta(seconds=1))
-    alerts.run_once()
-    alerts.run_once()
+    run_worker()  # nobody enqueued anything: the worker's own scheduling step finds it
+    run_worker()
     assert [m.subject for m in mail.outbox] == ["Planlagt"]
+    rounds = DBTaskResult.objects.filter(
+        task_path="newsroom.alerts.deliver_alerts", finished_at__gte=release.publish_at
+    )
+    assert [r.return_value for r in rounds.order_by("finished_at")] == [
+        {"queued": 1, "sent": 1},
+        {"queued": 0, "sent": 0},
+    ]
 
 
 def test_old_releases_found_later_alert_nobody(client, seed_release):
