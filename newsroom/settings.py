@@ -127,6 +127,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, retrying new connections for a few seconds: a database restart costs
+    # requests some latency, not a 500 (common/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "common.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default needs its folder; it is git-ignored.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
