@@ -7,6 +7,7 @@ the public pages show are the bucket's and answer with those bytes.
 """
 
 import html
+import json
 import re
 import runpy
 import urllib.request
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from media.models import Image
 from newsroom.models import ReleaseImage
+from newsroom.urls import PUBLIC_MEDIA_FOLDERS
 from tests.deploy.support import BASE_DIR, free_port
 from tests.factories import PressReleaseFactory, jpeg_bytes
 
@@ -49,12 +51,23 @@ def s3_endpoint():
     client.create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
     )
-    # Public read, as a bucket serving press photos is set up (the app sets no ACLs).
+    # Public read for the public folders only, as README says to set up the bucket (the app
+    # sets no ACLs): documents and uploads being processed stay private.
+    public = [f"arn:aws:s3:::{BUCKET}/{folder}/*" for folder in PUBLIC_MEDIA_FOLDERS]
     client.put_bucket_policy(
         Bucket=BUCKET,
-        Policy=(
-            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",'
-            f'"Action":"s3:GetObject","Resource":"arn:aws:s3:::{BUCKET}/*"}}]}}'
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": public,
+                    }
+                ],
+            }
         ),
     )
     yield endpoint, client
