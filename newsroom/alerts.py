@@ -9,6 +9,7 @@ transaction, so a crash leaves it pending for the next round, not lost and not s
 """
 
 import datetime
+import itertools
 import logging
 import smtplib
 import time
@@ -169,7 +170,7 @@ ALERT_ROUND_SECONDS = 60
 
 @task
 def deliver_alerts() -> dict:
-    queued, sent = run_once(seconds=ALERT_ROUND_SECONDS)
+    queued, sent = run_once(seconds=ALERT_ROUND_SECONDS, limit=None)
     return {"queued": queued, "sent": sent}
 
 
@@ -208,9 +209,9 @@ def queue_alerts(*, now: datetime.datetime | None = None) -> int:
     return queued
 
 
-def send_pending_alerts(*, limit: int = 500, seconds: float | None = None) -> int:
+def send_pending_alerts(*, limit: int | None = 500, seconds: float | None = None) -> int:
     """Send queued alerts, one row per transaction. Returns how many this worker sent; it
-    takes no new row after `seconds`.
+    takes no more than `limit` rows (None: no limit) and no new row after `seconds`.
 
     A delivery the mail server refuses is retried later (after 1, 2, 4 ... minutes) and given
     up after MAX_ATTEMPTS, so one bad address never holds up the others. An alert that cannot
@@ -220,7 +221,7 @@ def send_pending_alerts(*, limit: int = 500, seconds: float | None = None) -> in
     sent = 0
     releases: dict[int, PressRelease] = {}
     stop_at = None if seconds is None else time.monotonic() + seconds
-    for _ in range(limit):
+    for _ in range(limit) if limit is not None else itertools.count():
         if stop_at is not None and time.monotonic() >= stop_at:
             break
         with transaction.atomic():
@@ -324,6 +325,6 @@ def build_alert(*, release: PressRelease, subscription: Subscription, delivery=N
     return message
 
 
-def run_once(*, seconds: float | None = None) -> tuple[int, int]:
+def run_once(*, seconds: float | None = None, limit: int | None = 500) -> tuple[int, int]:
     """Queue and send once, here and now (the `deliver_alerts` task's work)."""
-    return queue_alerts(), send_pending_alerts(seconds=seconds)
+    return queue_alerts(), send_pending_alerts(seconds=seconds, limit=limit)
