@@ -1,8 +1,10 @@
 """deploy/nginx.conf itself, run by a real nginx in front of the app: TLS, the shared cache for
 anonymous pages (staff bypass it), static files and public media from disk, `nginx -t`."""
 
+import http.client
 import os
 import pwd
+import re
 import shutil
 import ssl
 import subprocess
@@ -219,11 +221,22 @@ def test_nginx_serves_static_and_public_media_from_disk(nginx, seed_release, set
 
 @pytest.mark.django_db(transaction=True)
 def test_nginx_redirects_plain_http_to_https(nginx):
-    import http.client
-
     conn = http.client.HTTPConnection("127.0.0.1", nginx.http_port, timeout=10)
     conn.request("GET", "/feeds/", headers={"Host": "presse.example.dk"})
     response = conn.getresponse()
     assert response.status == 301
     assert response.headers["Location"] == "https://presse.example.dk/feeds/"
     conn.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nginx_tells_the_app_the_request_came_over_https(nginx, settings, seed_release):
+    # Production trusts X-Forwarded-Proto (HTTPS=1); the app then builds https:// URLs from
+    # the request, as the sitemap does. Without the header it would see plain HTTP (and with
+    # SECURE_SSL_REDIRECT redirect every page to itself for ever).
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    status, _, body = nginx.get("/sitemap.xml")
+    assert status == 200
+    locations = re.findall(rb"<loc>([^<]+)</loc>", body)
+    assert locations
+    assert all(url.startswith(b"https://127.0.0.1/") for url in locations), locations[:3]
