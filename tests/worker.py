@@ -2,6 +2,10 @@
 
 import contextlib
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 from django.core.management import call_command
@@ -53,4 +57,35 @@ def worker(worker_id: str) -> Worker:
         max_tasks=None,
         worker_id=worker_id,
         excluded_queue_names=[],
+    )
+
+
+def worker_process(*args: str, smtp_port: int, media_root) -> subprocess.Popen:
+    """`manage.py run_worker ARGS` as its own process, as in production (newsroom.settings:
+    the database backend, SMTP), on the test database; PostgreSQL only, as SQLite's test
+    database lives in this process's memory."""
+    db = connection.settings_dict
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        DATABASE_URL=(
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        SITE_URL="http://testserver",
+        MEDIA_ROOT=str(media_root),
+    )
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--no-reload", *args],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )

@@ -5,12 +5,10 @@ import datetime
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
+import time
 from email import message_from_bytes
 from email.policy import default as default_policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,7 +22,7 @@ from newsroom import alerts
 from newsroom.management.commands.run_worker import LOST_AFTER, schedule
 from newsroom.models import AlertDelivery, Subscription
 from tests.factories import PressReleaseFactory
-from tests.worker import run_worker, worker
+from tests.worker import run_worker, worker, worker_process
 
 
 class CollectingHandler:
@@ -132,31 +130,8 @@ def test_a_worker_killed_mid_round_is_resumed_by_the_next_without_duplicates(
     for number in range(3):
         Subscription.objects.create(email=f"j{number}@example.org", confirmed_at=timezone.now())
     PressReleaseFactory(title="Nedbrud")
-    db = connection.settings_dict
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DATABASE_URL=(
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(controller.port),
-        SITE_URL="http://testserver",
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-    )
-    root = Path(__file__).resolve().parents[2]
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--batch", "--no-reload", "-v0"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    process = worker_process(
+        "--batch", "-v0", smtp_port=controller.port, media_root=settings.MEDIA_ROOT
     )
     handler.kill_on = (2, process.pid)
     _, stderr = process.communicate(timeout=120)
@@ -300,3 +275,40 @@ def test_item7_an_alert_that_cannot_be_built_is_failed_with_its_reason_and_the_n
     # Given up for good: the next rounds neither retry it nor stop on it.
     assert alerts.run_once() == (0, 0)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_left_running_alerts_a_scheduled_release_at_its_time_and_stops_on_sigterm(
+    smtp_server, settings
+):
+    """The production command as `make run` and the systemd unit start it: nobody enqueues
+    anything when the release's time comes, the worker's own clock finds it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process shares the test database only on PostgreSQL")
+    controller, handler = smtp_server
+    Subscription.objects.create(email="vagt@example.org", confirmed_at=timezone.now())
+    publish_at = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=3)
+    PressReleaseFactory(title="Klokken slår", scheduled=True, publish_at=publish_at)
+    process = worker_process(
+        "--schedule-interval",
+        "0.5",
+        "-v0",
+        smtp_port=controller.port,
+        media_root=settings.MEDIA_ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not handler.messages and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read().decode()
+            time.sleep(0.2)
+        arrived = timezone.now()
+        time.sleep(2)  # four more rounds: nothing is sent twice
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    assert [envelope.rcpt_tos for envelope in handler.messages] == [["vagt@example.org"]]
+    assert publish_at <= arrived < publish_at + datetime.timedelta(seconds=10)
+    assert process.returncode == 0, stderr.decode()  # a clean stop
+    rounds = DBTaskResult.objects.filter(task_path="newsroom.alerts.deliver_alerts")
+    assert rounds.filter(status=TaskResultStatus.SUCCESSFUL).count() >= 4
+    assert not rounds.filter(status__in=[TaskResultStatus.RUNNING, TaskResultStatus.FAILED])
