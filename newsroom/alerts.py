@@ -171,6 +171,8 @@ ALERT_ROUND_SECONDS = 60
 @task
 def deliver_alerts() -> dict:
     queued, sent = run_once(seconds=ALERT_ROUND_SECONDS, limit=None)
+    if queued or sent:
+        logger.info("Alert round: %s queued, %s sent", queued, sent)
     return {"queued": queued, "sent": sent}
 
 

@@ -1,19 +1,7 @@
 import pytest
-from asgiref.local import Local
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.tasks import task_backends
 
 from newsroom.demo.seed import load_demo
 from tests.worker import use_database_tasks
-
-
-@receiver(setting_changed)
-def _reset_task_backends(*, setting, **kwargs):
-    """Django forgets its task backends on no setting change; do it for TASKS (both ways)."""
-    if setting == "TASKS":
-        task_backends._settings = task_backends.settings = task_backends.configure_settings(None)
-        task_backends._connections = Local(task_backends.thread_critical)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 queued tasks with retries, and the scheduling step that keeps alert rounds coming."""
 
 import datetime
+import logging
 
 import pytest
 from django.core import mail
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from newsroom import alerts
-from newsroom.management.commands.run_worker import LOST_AFTER, schedule
+from newsroom.management.commands.run_worker import LOST_AFTER, QuietAlertRounds, schedule
 from newsroom.models import Subscription
 from tests.worker import run_worker
 
@@ -115,3 +116,15 @@ def test_finished_alert_rounds_are_deleted_after_a_day(database_tasks, time_mach
     assert DBTaskResult.objects.filter(task_path=ROUND).successful().count() == 2
     time_machine.move_to(timezone.now() + datetime.timedelta(days=1, minutes=1))
     assert schedule()["pruned"] == 2
+
+
+def test_idle_alert_rounds_stay_out_of_the_log_but_failures_and_e_mails_do_not():
+    quiet = QuietAlertRounds()
+
+    def record(level, path):
+        args = ("some-id", path, "SUCCESSFUL")
+        return logging.LogRecord("django.tasks", level, __file__, 1, "Task id=%s %s %s", args, None)
+
+    assert not quiet.filter(record(logging.INFO, ROUND))
+    assert quiet.filter(record(logging.ERROR, ROUND))
+    assert quiet.filter(record(logging.INFO, CONFIRM))

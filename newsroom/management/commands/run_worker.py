@@ -66,6 +66,19 @@ def schedule(*, backend_name: str = "default", now: datetime.datetime | None = N
     return {"enqueued": enqueued, "run_again": run_again, "given_up": given_up, "pruned": pruned}
 
 
+class QuietAlertRounds(logging.Filter):
+    """Keep the alert rounds' "running"/"successful" lines (one pair every few seconds) out
+    of the log; a round that queued or sent something logs it itself, a failed one is kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (
+            record.levelno < logging.WARNING
+            and len(args) > 1
+            and args[1] == alerts.deliver_alerts.module_path
+        )
+
+
 def _scheduler(backend_name: str, interval: float, stop: threading.Event) -> None:
     while not stop.is_set():
         close_old_connections()
@@ -99,6 +112,7 @@ class Command(DbWorkerCommand):
         )
 
     def handle(self, *args, schedule_interval, scheduling, **options):
+        logging.getLogger("django.tasks").addFilter(QuietAlertRounds())
         backend_name = options["backend_name"]
         reload = options["reload"] and not options["batch"]
         # With --reload the parent process only restarts the child, which does the work.
