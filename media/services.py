@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image as PillowImage
 
+from common.generation import content_changed
 from common.images import credit_exif as _credit_exif
 from common.images import encode_public, has_alpha, upright_pixels
 from common.uploads import check_pixel_count, pillow_guard
@@ -94,6 +95,7 @@ def image_process(*, image: Image) -> Image:
             width=image.width,
             height=image.height,
         )
+        content_changed()
         replaced -= {"", None, image.master.name}
         transaction.on_commit(lambda: _delete_stored(storage, replaced))
     return image
@@ -106,4 +108,5 @@ def document_process(*, document: Document, original_name: str = "") -> Document
     Document.objects.filter(pk=document.pk).update(
         file_size=document.file_size, original_name=document.original_name
     )
+    content_changed()
     return document

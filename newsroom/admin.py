@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import CHARCOUNT_JS, AutoSlugAdminMixin, count_characters
+from common.generation import content_changed
 from common.templatetags.site import with_zone
 from media.admin import DocumentAdmin, ImageAdmin, thumbnail
 from media.models import Document, Image
@@ -326,6 +327,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         refresh = form.cleaned_data.get("refresh_record", False)
         release.update_record(refresh=refresh)
         PressRelease.objects.filter(pk=release.pk).update(record=release.record)
+        content_changed()
         if not (change and release.was_public):
             return
         note = form.cleaned_data.get("correction_note", "").strip()

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from common.generation import content_changed
 from common.urls import absolute_url
 from newsroom.models import AlertDelivery, PressRelease, Subscription
 
@@ -208,6 +209,7 @@ def queue_alerts(*, now: datetime.datetime | None = None) -> int:
             PressRelease.objects.filter(pk=release.pk).update(
                 alerts_queued_at=now, record=release.record, was_public=True
             )
+            content_changed()  # the page now shows the frozen record
     return queued
 
 

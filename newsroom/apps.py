@@ -1,7 +1,44 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+# Everything a public page shows: a save or delete of any of these starts a new page-cache
+# generation (newsroom.cache). Subscriptions, alerts and preview openings are not shown.
+PUBLIC_CONTENT = [
+    "newsroom.PressRelease",
+    "newsroom.Topic",
+    "newsroom.ReleasePerson",
+    "newsroom.ReleaseOrganisation",
+    "newsroom.ReleaseImage",
+    "newsroom.ReleaseContact",
+    "newsroom.ReleaseSlug",
+    "newsroom.Correction",
+    "people.Person",
+    "people.Position",
+    "organisations.Organisation",
+    "media.Image",
+    "media.Rendition",
+    "media.Document",
+    "media.MediaContact",
+]
 
 
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = _("Press releases")
+
+    def ready(self):
+        from django.apps import apps
+
+        from newsroom.cache import content_changed
+
+        for label in PUBLIC_CONTENT:
+            model = apps.get_model(label)
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{label}")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"cache-d-{label}")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    content_changed,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"cache-m2m-{label}-{field.name}",
+                )

@@ -183,5 +183,5 @@ def feed_view(request, format_name, scope=None, slug=None):
     response = ReleaseFeed(format_name)(request, scope=scope, slug=slug)
     # Readers may poll every few minutes, but never past the next scheduled publication.
     max_age = min(POLL_SECONDS, PressRelease.objects.seconds_until_next_publication())
-    patch_cache_control(response, public=True, max_age=max_age)
+    patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
     return response

@@ -1,13 +1,17 @@
+from django.conf import settings
 from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 
+from newsroom.cache import current_generation
 from newsroom.models import PressRelease
 
 PUBLIC_MAX_AGE = 60
 
 
 class PublicCacheMiddleware:
-    """Let browsers and proxies keep public pages briefly, but never past the second the next
-    scheduled release goes public. Staff, previews and anything already marked keep theirs."""
+    """Anonymous public pages may be kept by browsers, proxies and our own page cache, but never
+    past the second the next scheduled release goes public. Staff (a session cookie) get
+    private answers; views that set their own Cache-Control (previews, forms) keep it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -16,13 +20,18 @@ class PublicCacheMiddleware:
         response = self.get_response(request)
         if (
             request.method in ("GET", "HEAD")
-            and response.status_code == 200
+            and response.status_code in (200, 404, 410)
             and not response.has_header("Cache-Control")
             and not request.path.startswith("/admin/")
-            and not request.user.is_authenticated
-            and response.get("Content-Type", "").startswith("text/html")
+            and not response.streaming
         ):
             max_age = min(PUBLIC_MAX_AGE, PressRelease.objects.seconds_until_next_publication())
-            # private: pages carry a CSRF token for the language switch, so no shared caches.
-            patch_cache_control(response, private=True, max_age=max_age)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies:
+                patch_cache_control(response, private=True, max_age=max_age)
+            else:
+                # No Vary on Cookie or language: the bytes depend on the URL alone.
+                patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
+                if not response.has_header("Last-Modified"):
+                    changed_at = current_generation()["changed_at"]
+                    response["Last-Modified"] = http_date(changed_at)
         return response

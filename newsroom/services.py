@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from common.generation import content_changed
 from common.urls import absolute_url
 from newsroom.checks import publication_problems
 from newsroom.models import Correction, PressRelease, PreviewLink, PreviewOpening
@@ -81,6 +82,7 @@ def release_correct(*, release: PressRelease, user, note: str) -> Correction:
     PressRelease.objects.filter(pk=release.pk).update(
         updated_at=timezone.now(), version=F("version") + 1
     )
+    content_changed()
     return correction
 
 

@@ -70,8 +70,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a page from the cache can still answer 304 Not Modified.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page cache (newsroom/cache.py): anonymous hits are served before anything else runs.
+    "newsroom.cache.UpdatePageCacheMiddleware",
+    "newsroom.cache.FetchPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.LanguageFromURLMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,6 +178,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Messages in a cookie, not the session: a page that shows none then never reads the session,
+# so anonymous pages need no "Vary: Cookie" and any cache may keep them.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# The page cache (newsroom/cache.py); set PAGE_CACHE=0 to measure the pages uncached.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+CACHE_MIDDLEWARE_ALIAS = "default"
+CACHE_MIDDLEWARE_SECONDS = 60
+if not PAGE_CACHE:
+    MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("newsroom.cache.")]
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

@@ -1,0 +1,131 @@
+"""Issue 10: anonymous public pages come from the page cache and any proxy may keep them,
+never early and never stale."""
+
+import datetime
+import threading
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsroom import services
+from newsroom.models import PressRelease
+from tests.factories import PersonFactory, PressReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, len(captured.captured_queries)
+
+
+def test_the_page_cache_is_on_in_the_test_suite_so_the_leak_matrix_runs_with_it():
+    assert "newsroom.cache.FetchPageCacheMiddleware" in settings.MIDDLEWARE
+
+
+def test_a_second_anonymous_request_is_served_without_a_query(client, seed_release):
+    url = seed_release.get_absolute_url()
+    first, first_queries = queries_for(client, url)
+    second, second_queries = queries_for(Client(), url)
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+
+
+def test_anonymous_pages_are_shared_cacheable(client, seed_release):
+    for url in ["/", seed_release.get_absolute_url(), "/en/", "/feeds/rss/", "/arkiv/"]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control and "s-maxage=" in cache_control, url
+        vary = response.get("Vary", "")
+        assert "Cookie" not in vary and "Accept-Language" not in vary, (url, vary)
+        assert not response.cookies, url
+        assert response.has_header("ETag") and response.has_header("Last-Modified"), url
+
+
+def test_conditional_get_answers_304_from_the_cache(client, seed_release):
+    url = seed_release.get_absolute_url()
+    first = client.get(url)
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_staff_get_fresh_private_pages(admin_client, seed_release):
+    url = seed_release.get_absolute_url()
+    Client().get(url)  # cached for the public
+    PressRelease.objects.filter(pk=seed_release.pk).update(title="Rettet titel uden signal")
+    response = admin_client.get(url)
+    assert "Rettet titel uden signal" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_edit_is_on_the_next_response(client, seed_release):
+    url = seed_release.get_absolute_url()
+    assert "Ny direktør" in client.get(url).content.decode()
+    seed_release.title = "Ny direktør – rettet titel"
+    seed_release.save()
+    assert "Ny direktør – rettet titel" in client.get(url).content.decode()
+    # A person's page follows an edit to the person.
+    mads = seed_release.people.get()
+    client.get(mads.get_absolute_url())
+    mads.bio = "Ny biografi."
+    mads.save()
+    assert "Ny biografi." in client.get(mads.get_absolute_url()).content.decode()
+
+
+def test_a_correction_made_by_update_is_on_the_next_response(client, seed_release, publisher):
+    url = seed_release.get_absolute_url()
+    client.get(url)
+    services.release_correct(release=seed_release, user=publisher, note="Alder rettet.")
+    assert "Alder rettet." in client.get(url).content.decode()
+
+
+def test_never_early_a_scheduled_release_appears_in_its_second(client, publisher, time_machine):
+    release = PressReleaseFactory(draft=True, title="Planlagt nyhed i cachen")
+    publish_at = (timezone.now() + datetime.timedelta(minutes=10)).replace(microsecond=0)
+    services.release_publish(release=release, user=publisher, publish_at=publish_at)
+    time_machine.move_to(publish_at - datetime.timedelta(seconds=1))
+    for url in ["/", "/feeds/rss/", "/en/"]:
+        response = client.get(url)
+        assert "Planlagt nyhed i cachen" not in response.content.decode()
+        assert int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 1
+    time_machine.move_to(publish_at)
+    for url in ["/", "/feeds/rss/", "/en/"]:
+        assert "Planlagt nyhed i cachen" in client.get(url).content.decode(), url
+
+
+def test_the_embargo_lift_renders_each_page_once(live_server, transactional_db, monkeypatch):
+    """Many visitors at once on a page missing from the cache: one renders, the rest wait for
+    its copy (no stampede)."""
+    from newsroom import views
+
+    PressReleaseFactory(title="Samtidig nyhed", people=[PersonFactory()])
+    renders = []
+    original = views.ReleaseIndexView.get_queryset
+
+    def counting(self):
+        renders.append(1)
+        return original(self)
+
+    monkeypatch.setattr(views.ReleaseIndexView, "get_queryset", counting)
+    results = []
+
+    def visit():
+        with urllib.request.urlopen(f"{live_server.url}/", timeout=30) as response:
+            results.append((response.status, b"Samtidig nyhed" in response.read()))
+
+    threads = [threading.Thread(target=visit) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [(200, True)] * 12
+    assert len(renders) == 1
