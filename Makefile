@@ -60,10 +60,11 @@ test: install ## Run the whole test suite
 screenshots: install ## Screenshots of the index and the seed release at 390 and 1280 px into screenshots/
 	DEBUG= $(BIN)/python tests/browser/screenshots.py
 
-bench: install ## Benchmark the public pages on a throw-away database (DATABASE_URL to use PostgreSQL)
+bench: install ## Benchmark: in-process per page, then over HTTP (gunicorn + wrk, uncached and cached) beside the Wagtail peer
 	@tmp=$$(mktemp -d); \
 	DJANGO_SETTINGS_MODULE=tests.settings DATA_DIR=$$tmp MEDIA_ROOT=$$tmp/media DEBUG= \
 	$(BIN)/python manage.py bench; status=$$?; rm -rf $$tmp; exit $$status
+	bash bench/http.sh
 
 lint: install ## Ruff, migrations check and the app-dependency contract
 	$(BIN)/ruff check .

@@ -70,12 +70,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so a page from the cache can still answer 304 Not Modified.
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The page cache (newsroom/cache.py): anonymous hits are served before anything else runs.
+    # ConditionalGet between its two halves: the ETag is computed once and kept with the page,
+    # and a page from the cache can still answer 304 Not Modified.
     "newsroom.cache.UpdatePageCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "newsroom.cache.FetchPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.LanguageFromURLMiddleware",
