@@ -183,8 +183,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Messages in a cookie, not the session: a page that shows none then never reads the session,
 # so anonymous pages need no "Vary: Cookie" and any cache may keep them.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
-# The page cache (newsroom/cache.py); set PAGE_CACHE=0 to measure the pages uncached.
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The page cache (newsroom/cache.py). On by default with Redis, which every process shares:
+# with the per-process memory cache, an edit saved through one gunicorn worker would not reach
+# the pages another worker keeps. PAGE_CACHE=0 measures the pages uncached.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
 CACHE_MIDDLEWARE_ALIAS = "default"
 CACHE_MIDDLEWARE_SECONDS = 60
 if not PAGE_CACHE:

@@ -8,6 +8,9 @@ os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
+# One process, so its memory cache is shared by all: the suite (leak matrix included) runs
+# with the page cache on.
+os.environ.setdefault("PAGE_CACHE", "1")
 
 from newsroom.settings import *  # noqa: E402,F403
 
