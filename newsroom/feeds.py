@@ -17,7 +17,13 @@ from django.views.decorators.http import condition
 
 from common.urls import absolute_url
 from newsroom.feedformats import AtomWithContent, JsonFeed, RssWithContent
-from newsroom.managers import public_organisations, public_people, public_topics
+from newsroom.managers import (
+    prefetch_live_parts,
+    public_organisations,
+    public_people,
+    public_topics,
+)
+from newsroom.middleware import seconds_until_next_publication
 from newsroom.models import PressRelease, Topic
 from organisations.models import Organisation
 from people.models import Person
@@ -82,7 +88,9 @@ class ReleaseFeed(Feed):
         self.feed_type = FORMATS[format_name]
 
     def get_object(self, request, scope=None, slug=None, **kwargs):
-        return scope_object(scope, slug)
+        if not hasattr(request, "_feed_object"):  # _feed_state found it already
+            request._feed_object = scope_object(scope, slug)
+        return request._feed_object
 
     def title(self, obj):
         if obj is None:
@@ -101,7 +109,7 @@ class ReleaseFeed(Feed):
         return absolute_url(feed_url(self.format_name, obj))
 
     def items(self, obj):
-        return releases_in_scope(obj).for_page()[:FEED_LENGTH]
+        return prefetch_live_parts(releases_in_scope(obj).for_published_page()[:FEED_LENGTH])
 
     def item_title(self, item):
         return item.title
@@ -149,7 +157,7 @@ class ReleaseFeed(Feed):
 def _feed_state(request, format_name, scope=None, slug=None):
     """What the feed's validators are made of: one small query, shared by ETag and date."""
     if not hasattr(request, "_feed_rows"):
-        obj = scope_object(scope, slug)
+        obj = request._feed_object = scope_object(scope, slug)
         rows = list(
             releases_in_scope(obj)
             .order_by("-publish_at", "-pk")
@@ -182,6 +190,6 @@ def _last_modified(request, format_name, scope=None, slug=None):
 def feed_view(request, format_name, scope=None, slug=None):
     response = ReleaseFeed(format_name)(request, scope=scope, slug=slug)
     # Readers may poll every few minutes, but never past the next scheduled publication.
-    max_age = min(POLL_SECONDS, PressRelease.objects.seconds_until_next_publication())
+    max_age = min(POLL_SECONDS, seconds_until_next_publication())
     patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
     return response

@@ -49,8 +49,11 @@ class PressReleaseQuerySet(models.QuerySet):
 
     def related_to(self, release):
         """Sharing topics or people with the release, the most shared first."""
+        from newsroom.models import ReleasePerson
+
         topic_ids = [topic.pk for topic in release.topics.all()]
-        person_ids = [link.person_id for link in release.person_links.all()]
+        # A subquery: the release page need not fetch its people (the record has the boxes).
+        person_ids = ReleasePerson.objects.filter(release=release).values("person")
         shared = models.Count("topics", filter=models.Q(topics__in=topic_ids), distinct=True)
         shared = shared + models.Count(
             "people", filter=models.Q(people__in=person_ids), distinct=True
@@ -96,30 +99,50 @@ class PressReleaseQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """Everything the release page shows, in a constant number of queries."""
-        from newsroom.models import ReleaseContact, ReleaseOrganisation, ReleasePerson
-        from people.models import Position
+        """Everything the release page shows, in a constant number of queries: for previews
+        and drafts, whose "Om" boxes and contacts are written from the live links."""
+        return self.for_published_page().prefetch_related(*live_parts())
 
-        positions = Position.objects.select_related("organisation")
-        return self.for_listing().prefetch_related(
-            "documents",
-            Prefetch(
-                "person_links",
-                queryset=ReleasePerson.objects.select_related("person").prefetch_related(
-                    Prefetch("person__positions", queryset=positions)
-                ),
+    def for_published_page(self):
+        """As for_page, for releases the public sees: their frozen record carries the "Om"
+        boxes and the contact block, so the people, organisations and contacts are fetched
+        only for the few without one (prefetch_live_parts)."""
+        return self.for_listing().prefetch_related("documents", "corrections")
+
+
+def live_parts() -> list:
+    from newsroom.models import ReleaseContact, ReleaseOrganisation, ReleasePerson
+    from people.models import Position
+
+    positions = Position.objects.select_related("organisation")
+    return [
+        Prefetch(
+            "person_links",
+            queryset=ReleasePerson.objects.select_related("person").prefetch_related(
+                Prefetch("person__positions", queryset=positions)
             ),
-            Prefetch(
-                "organisation_links",
-                queryset=ReleaseOrganisation.objects.select_related("organisation"),
+        ),
+        Prefetch(
+            "organisation_links",
+            queryset=ReleaseOrganisation.objects.select_related("organisation"),
+        ),
+        Prefetch(
+            "contact_links",
+            queryset=ReleaseContact.objects.select_related(
+                "contact__person", "contact__organisation"
             ),
-            Prefetch(
-                "contact_links",
-                queryset=ReleaseContact.objects.select_related(
-                    "contact__person", "contact__organisation"
-                ),
-            ),
-        )
+        ),
+    ]
+
+
+def prefetch_live_parts(releases) -> list:
+    """The releases, with people, organisations and contacts fetched for those that have no
+    frozen record (their boxes are written live)."""
+    releases = list(releases)
+    live = [release for release in releases if not release.record]
+    if live:
+        models.prefetch_related_objects(live, *live_parts())
+    return releases
 
 
 # People, organisations and topics are public through published releases only: one created

@@ -1,3 +1,6 @@
+import math
+import time
+
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -6,6 +9,16 @@ from newsroom.cache import current_generation
 from newsroom.models import PressRelease
 
 PUBLIC_MAX_AGE = 60
+
+
+def seconds_until_next_publication() -> int:
+    if settings.PAGE_CACHE:
+        # The shared generation knows the next scheduled second: no query per request.
+        next_at = current_generation()["next_at"]
+        if next_at is None:
+            return 24 * 3600
+        return max(0, math.floor(next_at - time.time()))
+    return PressRelease.objects.seconds_until_next_publication()
 
 
 class PublicCacheMiddleware:
@@ -25,7 +38,7 @@ class PublicCacheMiddleware:
             and not request.path.startswith("/admin/")
             and not response.streaming
         ):
-            max_age = min(PUBLIC_MAX_AGE, PressRelease.objects.seconds_until_next_publication())
+            max_age = min(PUBLIC_MAX_AGE, seconds_until_next_publication())
             if settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies:
                 patch_cache_control(response, private=True, max_age=max_age)
             else:

@@ -49,10 +49,14 @@ def release_data(release) -> dict:
         "mainEntityOfPage": absolute_url(release.get_absolute_url()),
         "datePublished": timezone.localtime(release.publish_at).isoformat(),
         "dateModified": timezone.localtime(max(release.publish_at, release.updated_at)).isoformat(),
-        "inLanguage": settings.LANGUAGE_CODE,
+        "inLanguage": release.language,
         "author": publisher,
         "publisher": publisher,
-        "about": [person_data(link.person) for link in release.person_links.all()],
+        "about": [
+            {"@type": "Person", "name": box["name"], "url": absolute_url(box["url"])}
+            for box in release.about_boxes
+            if box["kind"] == "person"
+        ],
         "keywords": [topic.name for topic in release.topics.all()],
     }
     image = release.lead_image

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from newsroom.managers import public_organisations, public_people, public_topics
@@ -7,6 +8,7 @@ from newsroom.models import PressRelease
 
 class ReleaseSitemap(Sitemap):
     changefreq = "monthly"
+    limit = 1000  # per page of the section, so 10,000 releases are ten small files
 
     def items(self):
         # Lead photos are listed as image entries (see templates/sitemap.xml).
@@ -14,6 +16,13 @@ class ReleaseSitemap(Sitemap):
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, not every release loaded.
+        latest = PressRelease.objects.published().aggregate(
+            updated=Max("updated_at"), published=Max("publish_at")
+        )
+        return max(filter(None, latest.values()), default=None)
 
 
 class PageSitemap(Sitemap):

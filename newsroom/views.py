@@ -23,7 +23,12 @@ from media.models import Document, Image, MediaContact
 from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
-from newsroom.managers import public_organisations, public_people, public_topics
+from newsroom.managers import (
+    prefetch_live_parts,
+    public_organisations,
+    public_people,
+    public_topics,
+)
 from newsroom.models import PressRelease, ReleaseImage, ReleaseSlug, Subscription
 from newsroom.record import person_box
 from organisations.models import Organisation
@@ -63,7 +68,10 @@ class ReleaseDetailView(DetailView):
     context_object_name = "release"
 
     def get_queryset(self):
-        return PressRelease.objects.published().for_page()
+        return PressRelease.objects.published().for_published_page()
+
+    def get_object(self, queryset=None):
+        return prefetch_live_parts([super().get_object(queryset)])[0]
 
     def get(self, request, *args, **kwargs):
         try:

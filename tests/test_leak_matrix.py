@@ -31,6 +31,7 @@ KINDS = ["draft", "scheduled", "embargoed", "unpublished", "published"]
 MARKERS = {kind: f"{kind}markoer" for kind in KINDS}
 HIDDEN = ["draft", "scheduled", "embargoed", "unpublished"]
 FORMATS = ["rss", "atom", "json"]
+SITEMAP_SECTIONS = ["pages", "releases", "people", "organisations", "topics"]
 
 
 @pytest.fixture
@@ -99,6 +100,7 @@ def public_urls(world) -> list[str]:
         reverse("newsroom:presskit"),
         reverse("newsroom:feeds"),
         "/sitemap.xml",
+        *[f"/sitemap-{section}.xml" for section in SITEMAP_SECTIONS],
         "/robots.txt",
         reverse("newsroom:subscribe"),
     ]
@@ -120,7 +122,7 @@ def public_urls(world) -> list[str]:
     for photo in world["photos"].values():
         urls.append(reverse("newsroom:image-download", args=[photo.pk]))
     # Every public page exists in English under /en/ too: the same roads, another address.
-    english = [f"/en{url}" for url in urls if not url.startswith("/sitemap.xml")]
+    english = [f"/en{url}" for url in urls if not url.startswith("/sitemap")]
     return urls + english
 
 
@@ -221,7 +223,7 @@ def test_scheduled_and_embargoed_go_public_everywhere_in_the_same_second(world, 
         "/feeds/atom/",
         "/feeds/json/",
         "/feeds/emner/faellesemne/rss/",
-        "/sitemap.xml",
+        "/sitemap-releases.xml",
         f"/soeg/?q={MARKERS['scheduled']}",
         scheduled.get_absolute_url(),
     ]
@@ -254,7 +256,7 @@ def test_topics_people_and_organisations_of_an_unreleased_release_stay_hidden(wo
             "/",
             reverse("newsroom:subscribe"),
             reverse("newsroom:feeds"),
-            "/sitemap.xml",
+            *[f"/sitemap-{section}.xml" for section in SITEMAP_SECTIONS],
             "/soeg/?q=Hemmelig",
             "/soeg/?q=Fusion",
         ]:
@@ -296,7 +298,11 @@ def test_item1_an_organisation_reached_only_through_a_future_position_stays_hidd
     for client in visitors(editor).values():
         for url in urls:
             assert client.get(url).status_code == 404, url
-        for url in ["/sitemap.xml", "/soeg/?q=Fremtidig", world["person"].get_absolute_url()]:
+        for url in [
+            "/sitemap-organisations.xml",
+            "/soeg/?q=Fremtidig",
+            world["person"].get_absolute_url(),
+        ]:
             content = client.get(url).content.decode().replace("q=Fremtidig", "")
             content = content.replace('value="Fremtidig"', "").replace("“Fremtidig”", "")
             content = content.replace("Søgning: Fremtidig", "")

@@ -229,7 +229,10 @@ def test_person_and_organisation_json_ld(client, seed_release):
 
 def test_sitemap_lists_releases_with_images_and_robots_announces_it(client, seed_release):
     PressReleaseFactory(draft=True, title="Kladde", slug="kladde")
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    assert "<loc>http://testserver/sitemap-releases.xml</loc>" in index
+    xml = client.get("/sitemap-releases.xml").content.decode()
     assert f"<loc>http://testserver{seed_release.get_absolute_url()}</loc>" in xml
     assert "<image:loc>http://testserver/media/photos/" in xml
     assert "/kladde/" not in xml

@@ -18,7 +18,16 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def build(n: int):
+def freeze_records():
+    """As publishing does: a public release carries its frozen "Om" boxes and contacts."""
+    from newsroom.models import PressRelease
+
+    for release in PressRelease.objects.for_page().filter(record__isnull=True):
+        release.freeze_record()
+        PressRelease.objects.filter(pk=release.pk).update(record=release.record)
+
+
+def build(n: int, *, frozen: bool = True):
     organisation = OrganisationFactory(name=f"Fælles Organisation {n}")
     topic = TopicFactory(name=f"Fælles emne {n}")
     person = PersonFactory(name=f"Fælles Person {n}")
@@ -32,6 +41,8 @@ def build(n: int):
         release.topics.add(topic, TopicFactory())
         release.organisations.add(organisation)
         release.contacts.add(MediaContactFactory(), MediaContactFactory())
+    if frozen:
+        freeze_records()
     year, month = release.publish_at.year, release.publish_at.month
     return {
         "index": reverse("newsroom:release-list"),
@@ -53,6 +64,8 @@ def build(n: int):
         "topic": topic.get_absolute_url(),
         "rss": reverse("newsroom:feed", args=["rss"]),
         "sitemap": reverse("sitemap"),
+        "sitemap-releases": reverse("sitemap-section", args=["releases"]),
+        "sitemap-organisations": reverse("sitemap-section", args=["organisations"]),
     }
 
 
@@ -66,4 +79,12 @@ def test_query_counts_do_not_grow_with_data(client):
     small = {name: count_queries(client, url) for name, url in build(3).items()}
     large = {name: count_queries(client, url) for name, url in build(30).items()}
     assert small == large
-    assert max(small.values()) <= 15, small
+    # The release page of the issue's target (a generation's first request included).
+    assert max(small.values()) <= 10, sorted(small.items(), key=lambda item: -item[1])
+
+
+def test_pages_written_live_keep_a_constant_count_too(client):
+    """Releases without a frozen record (imported, or older data) write their boxes live."""
+    small = {name: count_queries(client, url) for name, url in build(3, frozen=False).items()}
+    large = {name: count_queries(client, url) for name, url in build(30, frozen=False).items()}
+    assert small == large
