@@ -62,7 +62,7 @@ screenshots: install ## Screenshots of the index and the seed release at 390 and
 
 bench: install ## Benchmark: in-process per page, then over HTTP (gunicorn + wrk, uncached and cached) beside the Wagtail peer
 	@tmp=$$(mktemp -d); \
-	DJANGO_SETTINGS_MODULE=tests.settings DATA_DIR=$$tmp MEDIA_ROOT=$$tmp/media DEBUG= \
+	DJANGO_SETTINGS_MODULE=tests.settings DATA_DIR=$$tmp MEDIA_ROOT=$$tmp/media DEBUG= PAGE_CACHE=0 \
 	$(BIN)/python manage.py bench; status=$$?; rm -rf $$tmp; exit $$status
 	bash bench/http.sh
 

@@ -47,23 +47,35 @@ class PressReleaseQuerySet(models.QuerySet):
             | models.Q(publish_at=release.publish_at, pk__gt=release.pk)
         ).order_by("publish_at", "pk")
 
-    def related_to(self, release):
-        """Sharing topics or people with the release, the most shared first."""
+    def related_to(self, release, *, window: int = 300):
+        """Sharing topics or people with the release, the most shared first.
+
+        Counted among the `window` newest releases that share anything, so the cost stays the
+        same however large the archive grows.
+        """
         from newsroom.models import ReleasePerson
 
         topic_ids = [topic.pk for topic in release.topics.all()]
         # A subquery: the release page need not fetch its people (the record has the boxes).
         person_ids = ReleasePerson.objects.filter(release=release).values("person")
+        topic_link = self.model.topics.through.objects.filter(
+            pressrelease=models.OuterRef("pk"), topic__in=topic_ids
+        )
+        person_link = ReleasePerson.objects.filter(
+            release=models.OuterRef("pk"), person__in=person_ids
+        )
+        newest_sharing = (
+            self.filter(models.Exists(topic_link) | models.Exists(person_link))
+            .exclude(pk=release.pk)
+            .order_by("-publish_at")
+            .values("pk")[:window]
+        )
         shared = models.Count("topics", filter=models.Q(topics__in=topic_ids), distinct=True)
         shared = shared + models.Count(
             "people", filter=models.Q(people__in=person_ids), distinct=True
         )
-        sharing = self.model.objects.filter(
-            models.Q(topics__in=topic_ids) | models.Q(people__in=person_ids)
-        ).values("pk")
         return (
-            self.filter(pk__in=sharing)
-            .exclude(pk=release.pk)
+            self.model.objects.filter(pk__in=newest_sharing)
             .annotate(shared=shared)
             .order_by("-shared", "-publish_at")
         )
@@ -163,17 +175,25 @@ def public_people():
 def public_organisations():
     """Those a published release is about or bylined by, and those in the careers that public
     people's pages show today (their "Om" boxes link to them); a position that has not started
-    yet makes nothing public."""
-    from newsroom.models import PressRelease
+    yet makes nothing public. EXISTS per organisation, so a filtered list (search, one page)
+    looks only at the organisations it needs."""
+    from newsroom.models import PressRelease, ReleaseOrganisation, ReleasePerson
     from organisations.models import Organisation
     from people.models import Position
 
     published = PressRelease.objects.published()
-    careers = Position.objects.filter(person__in=published.values("people")).shown_on(
-        timezone.localdate()
+    about = ReleaseOrganisation.objects.filter(
+        organisation=models.OuterRef("pk"), release__in=published
+    )
+    bylined = published.filter(byline=models.OuterRef("pk"))
+    public_person = ReleasePerson.objects.filter(
+        person=models.OuterRef("person"), release__in=published
+    )
+    careers = (
+        Position.objects.shown_on(timezone.localdate())
+        .filter(organisation=models.OuterRef("pk"))
+        .filter(models.Exists(public_person))
     )
     return Organisation.objects.filter(
-        models.Q(pk__in=published.values("organisations"))
-        | models.Q(pk__in=published.values("byline"))
-        | models.Q(pk__in=careers.values("organisation"))
+        models.Exists(about) | models.Exists(bylined) | models.Exists(careers)
     )

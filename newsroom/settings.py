@@ -136,6 +136,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, retrying new connections for a few seconds: a database restart costs
     # requests some latency, not a 500 (common/postgresql/base.py).
+    DATABASE_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
+    # Short web queries only: JIT compilation would cost more than it saves (about 15 ms on a
+    # query the planner over-estimates).
+    DATABASE_OPTIONS["options"] = f"{DATABASE_OPTIONS.get('options', '')} -c jit=off".strip()
     DATABASES["default"]["ENGINE"] = "common.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default needs its folder; it is git-ignored.

@@ -119,13 +119,17 @@ def test_the_embargo_lift_renders_each_page_once(live_server, transactional_db, 
     results = []
 
     def visit():
-        with urllib.request.urlopen(f"{live_server.url}/", timeout=30) as response:
-            results.append((response.status, b"Samtidig nyhed" in response.read()))
+        try:
+            with urllib.request.urlopen(f"{live_server.url}/", timeout=30) as response:
+                results.append((response.status, b"Samtidig nyhed" in response.read()))
+        except OSError as error:
+            results.append(repr(error))
 
-    threads = [threading.Thread(target=visit) for _ in range(12)]
+    # (the test server's listen queue holds ten: more at once is the proxy's job)
+    threads = [threading.Thread(target=visit) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == [(200, True)] * 12
+    assert results == [(200, True)] * 8
     assert len(renders) == 1

@@ -11,7 +11,7 @@ import datetime
 import sys
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from media.models import Image, MediaContact, Rendition
@@ -57,6 +57,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             self.seed(seed, releases)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would make soon
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(
             f"\n{PressRelease.objects.count()} releases, {Person.objects.count()} people, "
