@@ -39,7 +39,10 @@ class PublicCacheMiddleware:
             and not response.streaming
         ):
             max_age = min(PUBLIC_MAX_AGE, seconds_until_next_publication())
-            if settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies:
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # Staff check their own edits on the public page: the browser asks every time.
+                patch_cache_control(response, private=True, no_cache=True)
+            elif response.cookies:
                 patch_cache_control(response, private=True, max_age=max_age)
             else:
                 # No Vary on Cookie or language: the bytes depend on the URL alone.
