@@ -47,7 +47,8 @@ stop_gunicorn() {
   fi
   GUNICORN_PID=""
 }
-trap 'stop_gunicorn; rm -rf "$RUN_DIR"' EXIT
+NGINX_PID=""
+trap 'stop_gunicorn; [ -z "$NGINX_PID" ] || kill "$NGINX_PID" 2>/dev/null; rm -rf "$RUN_DIR"' EXIT
 
 start_gunicorn() {
   $BIN/gunicorn newsroom.wsgi --workers "$WORKERS" --worker-class sync \
@@ -64,7 +65,7 @@ start_gunicorn() {
 measure() {  # label name url
   local raw="$RUN_DIR/wrk.txt" rps p50 p99 errors
   wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WARMUP" "$3" >/dev/null 2>&1 || true
-  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency "$3" >"$raw" 2>&1
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency "$3" >"$raw" 2>&1 || true
   rps=$(awk '/Requests\/sec/ {print $2}' "$raw")
   p50=$(awk '$1 == "50%" {print $2}' "$raw")
   p99=$(awk '$1 == "99%" {print $2}' "$raw")
@@ -87,6 +88,55 @@ for mode in uncached cached; do
   done
   stop_gunicorn
 done | tee "$RUN_DIR/ours.txt"
+
+# Behind nginx with deploy/nginx.conf (TLS, proxy_cache): cached pages through the proxy beside
+# the same bytes served by the same nginx as plain files.
+if command -v nginx >/dev/null && [ "${NGINX:-auto}" != 0 ]; then
+  export PAGE_CACHE=1 REDIS_URL="$BENCH_REDIS_URL"
+  start_gunicorn
+  NG="$RUN_DIR/nginx" STATIC_ROOT_DIR="$RUN_DIR/static"
+  mkdir -p "$NG/logs" "$NG/cache" "$STATIC_ROOT_DIR/bench"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$NG/key.pem" -out "$NG/cert.pem" >/dev/null 2>&1
+  sed -e "s|/var/cache/nginx/newsroom|$NG/cache|" \
+      -e "s|server 127.0.0.1:8000;|server 127.0.0.1:$PORT;|" \
+      -e "s|listen 80;|listen 127.0.0.1:$((PORT + 2));|" -e "s|listen \[::\]:80;||" \
+      -e "s|listen 443 ssl http2;|listen 127.0.0.1:$((PORT + 1)) ssl;|" -e "s|listen \[::\]:443 ssl http2;||" \
+      -e "s|/etc/letsencrypt/live/presse.example.dk/fullchain.pem|$NG/cert.pem|" \
+      -e "s|/etc/letsencrypt/live/presse.example.dk/privkey.pem|$NG/key.pem|" \
+      -e "s|/srv/newsroom/var/static/|$STATIC_ROOT_DIR/|" -e "s|/srv/newsroom/var/media/|$RUN_DIR/media/|" \
+      deploy/nginx.conf > "$NG/site.conf"
+  cat > "$NG/nginx.conf" <<NGINX
+worker_processes 2;
+daemon off;
+pid $NG/nginx.pid;
+error_log $NG/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  include /etc/nginx/mime.types;
+  client_body_temp_path $NG/cache/body; proxy_temp_path $NG/cache/proxy;
+  fastcgi_temp_path $NG/cache/fastcgi; uwsgi_temp_path $NG/cache/uwsgi; scgi_temp_path $NG/cache/scgi;
+  include $NG/site.conf;
+}
+NGINX
+  # nginx's workers run as nobody: they read the files and write the cache in here.
+  chmod 755 "$RUN_DIR" && chmod -R a+rX "$RUN_DIR/static" && chmod -R a+rwX "$NG/cache"
+  nginx -p "$NG" -c "$NG/nginx.conf" & NGINX_PID=$!
+  https="https://127.0.0.1:$((PORT + 1))"
+  for _ in $(seq 1 50); do curl -fsko /dev/null "$https/" && break; sleep 0.2; done
+  for target in "${TARGETS[@]}"; do
+    name="${target%% *}" path="${target#* }"
+    curl -sk "$https$path" -o "$STATIC_ROOT_DIR/bench/$name.html"  # the very bytes, as a file
+    measure "nginx-proxy-cache" "$name" "$https$path"
+    measure "nginx-static-file" "$name" "$https/static/bench/$name.html"
+  done | tee "$RUN_DIR/nginx.txt"
+  kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null || true
+  stop_gunicorn
+  awk '$1 == "nginx-proxy-cache" {sub("req/s=", "", $3); p[$2] = $3}
+       $1 == "nginx-static-file" {sub("req/s=", "", $3); f[$2] = $3}
+       END {for (n in p) printf "# nginx %s: proxy cache %.0f req/s, static file %.0f req/s, %.2fx slower\n", n, p[n], f[n], (p[n] ? f[n] / p[n] : 0)}' "$RUN_DIR/nginx.txt"
+fi
 
 if [ "${PEER:-auto}" != 0 ] && [ -f "$PEER_DIR/run.sh" ]; then
   log "the Wagtail peer, same machine, same wrk settings"
