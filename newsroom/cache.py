@@ -27,7 +27,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils import timezone
-from django.utils.cache import _generate_cache_header_key, get_cache_key
+from django.utils.cache import (
+    _generate_cache_header_key,
+    get_cache_key,
+    get_max_age,
+    learn_cache_key,
+    patch_response_headers,
+)
 
 from common.generation import GENERATION_KEY, content_changed  # noqa: F401 (re-exported)
 
@@ -152,6 +158,16 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
 class UpdatePageCacheMiddleware(GenerationKeyMixin, UpdateCacheMiddleware):
     """Keeps what PublicCacheMiddleware marked public (and only that) for anonymous visitors."""
 
+    def _keep_not_found(self, request, response):
+        """Django keeps 200s only. A release's address is asked for again and again in the
+        minute before its embargo lifts: its 404 is kept too, and the generation turns at the
+        second it goes public."""
+        timeout = get_max_age(response)
+        if timeout and not response.streaming and self._should_update_cache(request, response):
+            patch_response_headers(response, timeout)  # as Django does for the 200s it keeps
+            key = learn_cache_key(request, response, timeout, self.key_prefix, cache=self.cache)
+            self.cache.set(key, response, timeout)
+
     def _should_update_cache(self, request, response):
         return (
             super()._should_update_cache(request, response)
@@ -163,6 +179,8 @@ class UpdatePageCacheMiddleware(GenerationKeyMixin, UpdateCacheMiddleware):
         _request_state.prefix = getattr(request, "_page_key_prefix", None)
         try:
             response = super().process_response(request, response)
+            if response.status_code == 404:
+                self._keep_not_found(request, response)
         finally:
             _request_state.prefix = None
         lock_key = getattr(request, "_page_render_lock", None)
