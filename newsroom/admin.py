@@ -71,6 +71,10 @@ class ReleaseOrganisationInline(OrderedInline):
     fields = ["organisation", "order"]
 
 
+# What the release says, in the order the form shows it; publishing fields follow.
+CONTENT_FIELDS = ["title", "slug", "language", "lead", "body", "byline", "topics", "documents"]
+
+
 class PressReleaseForm(forms.ModelForm):
     """Refuses a save based on an out-of-date copy (optimistic locking), and keeps
     publishing to Publishers."""
@@ -99,18 +103,7 @@ class PressReleaseForm(forms.ModelForm):
 
     class Meta:
         model = PressRelease
-        fields = [
-            "title",
-            "slug",
-            "language",
-            "lead",
-            "body",
-            "byline",
-            "topics",
-            "documents",
-            "status",
-            "publish_at",
-        ]
+        fields = [*CONTENT_FIELDS, "status", "publish_at"]
 
     class Media:
         js = [CHARCOUNT_JS]
@@ -233,21 +226,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         CorrectionInline,
     ]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "slug",
-                    "language",
-                    "lead",
-                    "body",
-                    "byline",
-                    "topics",
-                    "documents",
-                ]
-            },
-        ),
+        (None, {"fields": CONTENT_FIELDS}),
         (_("Publishing"), {"fields": ["status", "publish_at", "edit_version"]}),
     ]
     actions = ["publish_now", "unpublish"]
