@@ -5,6 +5,7 @@ person wrote, so the admin can say it instead of dropping it silently.
 """
 
 import difflib
+import functools
 import html as html_module
 import re
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from html.parser import HTMLParser
 
 import nh3
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 ALLOWED_TAGS = {
     "h2",
@@ -190,6 +191,19 @@ def sanitize_html(html: str | None, *, absolute_urls: bool = False, display: boo
     with display, as shown on our pages (keyboard-scrollable tables, decorative images)."""
     if not html:
         return ""
+    cleaned = _clean(html, absolute_urls, settings.MEDIA_URL, settings.SITE_URL)
+    credits = {}
+    if display and credit_lookup is not None and "<img" in cleaned:
+        credits = credit_lookup(
+            [html_module.unescape(source) for source in IMAGE_SOURCE.findall(cleaned)]
+        )
+    return _tidied(cleaned, display, tuple(sorted(credits.items())), get_language())
+
+
+# Cleaning is a pure function of the text and the settings it reads, and the same bodies are
+# shown again and again (release pages, every feed item): each process keeps the last results.
+@functools.lru_cache(maxsize=2048)
+def _clean(html: str, absolute_urls: bool, media_url: str, site_url: str) -> str:
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -200,13 +214,13 @@ def sanitize_html(html: str | None, *, absolute_urls: bool = False, display: boo
         strip_comments=True,
     )
     # Word's empty spacer paragraphs (<p>&nbsp;</p>, <o:p></o:p> leftovers) are not content.
-    cleaned = EMPTY_PARAGRAPH.sub("", cleaned)
-    credits = {}
-    if display and credit_lookup is not None and "<img" in cleaned:
-        credits = credit_lookup(
-            [html_module.unescape(source) for source in IMAGE_SOURCE.findall(cleaned)]
-        )
-    tidy = _Tidy(display, credits)
+    return EMPTY_PARAGRAPH.sub("", cleaned)
+
+
+@functools.lru_cache(maxsize=2048)
+def _tidied(cleaned: str, display: bool, credits: tuple, language: str | None) -> str:
+    # (the language is part of the key: photo credits are written in it)
+    tidy = _Tidy(display, dict(credits))
     tidy.feed(cleaned)
     tidy.close()
     return "".join(tidy.out).strip()

@@ -87,8 +87,28 @@ class ReleaseFilterForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))
         )
-        years = [day.year for day in published.dates("publish_at", "year", order="DESC")]
-        self.fields["aar"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+        self.fields["aar"].choices = self._year_choices
+
+    def _year_choices(self):
+        # A callable: the years are read when the form is shown or checked, never twice.
+        if not hasattr(self, "_years"):
+            published = PressRelease.objects.published()
+            self._years = [day.year for day in published.dates("publish_at", "year", order="DESC")]
+        return [("", _("All years"))] + [(year, str(year)) for year in self._years]
+
+    def select_options(self):
+        """Each filter with its options as (value, label, selected), for the template to write
+        out in one loop: Django's widget templates took a third of the index page's time."""
+        options = {
+            "emne": self.fields["emne"].queryset.values_list("slug", "name"),
+            "organisation": self.fields["organisation"].queryset.values_list("slug", "name"),
+            "aar": [(str(value), label) for value, label in self._year_choices()[1:]],
+        }
+        for name, choices in options.items():
+            field = self[name]
+            chosen = str(self.data.get(name, "")) if self.is_bound else ""
+            empty = ("", field.field.empty_label if name != "aar" else _("All years"), not chosen)
+            yield field, [empty, *((v, label, v == chosen) for v, label in choices)]
 
     def filter(self, releases):
         data = self.cleaned_data

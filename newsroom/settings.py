@@ -141,6 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # query the planner over-estimates).
     DATABASE_OPTIONS["options"] = f"{DATABASE_OPTIONS.get('options', '')} -c jit=off".strip()
     DATABASES["default"]["ENGINE"] = "common.postgresql"
+    # Pages read short lists: a server-side cursor costs three round trips where one does,
+    # and it would break behind PgBouncer's transaction pooling.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default needs its folder; it is git-ignored.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,17 @@ def test_index_filters_by_topic_organisation_and_year(client, archive):
     # A filter value that does not exist shows the form's error, not a server error.
     response = client.get("/?emne=findes-ikke")
     assert response.status_code == 200
+    html = response.content.decode()
+    # ... said beside the field the screen reader is pointed to
+    assert 'aria-describedby="id_emne_error"' in html and 'id="id_emne_error"' in html
+
+
+def test_the_filters_show_what_was_chosen(client, archive):
+    html = client.get("/?emne=kultur&aar=2023").content.decode()
+    assert '<option value="kultur" selected>' in html
+    assert '<option value="2023" selected>' in html
+    assert '<option value="" selected>Alle organisationer</option>' in html
+    assert '<option value="2024">2024</option>' in html
 
 
 def test_pagination_keeps_the_filters(client, archive):
