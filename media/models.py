@@ -64,8 +64,9 @@ class MediaContact(models.Model):
         related_name="media_contacts",
         verbose_name=_("organisation"),
     )
-    phone = models.CharField(_("direct phone"), max_length=40)
-    email = models.EmailField(_("e-mail"))
+    # A journalist needs one way to reach the contact; many press offices give both.
+    phone = models.CharField(_("direct phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive contacts are kept on old releases only.")
     )
@@ -90,8 +91,14 @@ class MediaContact(models.Model):
         return f"{self.display_name}, {self.title}"
 
     def clean(self):
+        errors = {}
         if not self.person_id and not self.name:
-            raise ValidationError(_("Give a name or choose a person."))
+            errors["name"] = _("Give a name or choose a person.")
+        if not self.phone.strip() and not self.email.strip():
+            message = _("Give a direct phone number or an e-mail address (or both).")
+            errors["phone"] = errors["email"] = message
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self) -> str:
@@ -122,9 +129,11 @@ class MediaContact(models.Model):
             f"FN:{escape(name)}",
             f"N:{escape(family)};{escape(given)};;;",
             f"TITLE:{escape(self.title)}",
-            f"TEL;TYPE=WORK,VOICE:{escape(self.phone)}",
-            f"EMAIL;TYPE=INTERNET,WORK:{escape(self.email)}",
         ]
+        if self.phone:
+            lines.append(f"TEL;TYPE=WORK,VOICE:{escape(self.phone)}")
+        if self.email:
+            lines.append(f"EMAIL;TYPE=INTERNET,WORK:{escape(self.email)}")
         if self.organisation_id and with_organisation:
             lines.append(f"ORG:{escape(self.organisation.display_name)}")
             if self.organisation.website:
