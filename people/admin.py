@@ -7,24 +7,22 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import AutoSlugAdminMixin
 from common.uploads import reencoded_image, validate_image_file
+from people.forms import PositionForm
 from people.models import Person, Position
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(admin.StackedInline):
+    """Stacked, a position to a box, its fields in three rows that wrap on a phone: every field
+    and its error in sight without scrolling sideways."""
+
     model = Position
+    form = PositionForm
     extra = 1
     autocomplete_fields = ["organisation"]
-    fields = [
-        "title",
-        "organisation",
-        "kind",
-        "start",
-        "start_precision",
-        "end",
-        "end_precision",
-        "ended_undated",
-        "note",
-    ]
+    fields = [("title", "organisation", "kind"), ("start", "end", "ended_undated"), "note"]
+
+    class Media:
+        css = {"all": ["css/admin-positions.css"]}
 
 
 class PersonForm(forms.ModelForm):

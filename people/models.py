@@ -169,6 +169,7 @@ class Position(models.Model):
                 {"ended_undated": _("Give either an end date or 'ended, date unknown', not both.")}
             )
         if self.start and self.end:
+            # At the coarser precision: "2018" may end on "1.3.2018", "feb 2018" in February.
             start = normalise(self.start, self.start_precision)
             end = last_day(self.end, self.end_precision)
             if end < start:

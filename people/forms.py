@@ -1,0 +1,87 @@
+"""Forms for people and their positions: dates typed the way biographies give them."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from people.dates import PartialDate, Precision, format_typed, parse_partial
+from people.models import Position
+
+
+class PartialDateField(forms.CharField):
+    """One text box for a date known to the year, the month or the day: "2017", "feb 2018",
+    "1.2.2018". Cleans into a PartialDate (date, precision), or None when left empty."""
+
+    default_error_messages = {
+        "unreadable": _(
+            "Cannot read the date “%(value)s”. Write for example 2017, feb 2018 or 1.2.2018."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("For example 2017, feb 2018 or 1.2.2018"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 14, "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse_partial(text)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["unreadable"], code="unreadable", params={"value": text}
+            ) from None
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def bound_data(self, data, initial):
+        # Shown back as understood ("2018-02-01" as "1.2.2018") when the form comes back
+        # with an error elsewhere; an unreadable text stays as typed, to be corrected.
+        try:
+            return self.to_python(data) or data
+        except ValidationError:
+            return data
+
+    def prepare_value(self, value):
+        if isinstance(value, PartialDate):
+            return format_typed(value.date, value.precision)
+        return value
+
+
+class PositionForm(forms.ModelForm):
+    """A position with its start and end each typed in one box; the model keeps each as a
+    date (the first day of its period) and a precision."""
+
+    start = PartialDateField(label=capfirst(Position._meta.get_field("start").verbose_name))
+    end = PartialDateField(label=capfirst(Position._meta.get_field("end").verbose_name))
+
+    class Meta:
+        model = Position
+        fields = ["title", "organisation", "kind", "start", "end", "ended_undated", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            value = getattr(self.instance, name)
+            if value is not None:
+                precision = getattr(self.instance, f"{name}_precision")
+                self.initial[name] = PartialDate(value, Precision(precision))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("start", "end"):
+            if name not in cleaned:
+                # Unreadable: compared with nothing, not with the stored date, by the model's
+                # end-before-start check.
+                setattr(self.instance, name, None)
+                continue
+            date, precision = cleaned[name] or (None, Precision.DAY)
+            cleaned[name] = date  # saved into the model field; its precision beside it
+            setattr(self.instance, f"{name}_precision", precision)
+        return cleaned
