@@ -66,10 +66,11 @@ bench: install ## Benchmark: in-process per page, then over HTTP (gunicorn + wrk
 	$(BIN)/python manage.py bench; status=$$?; rm -rf $$tmp; exit $$status
 	bash bench/http.sh
 
-lint: install ## Ruff, migrations check and the app-dependency contract
+lint: install ## Ruff, migrations check, the app-dependency contract, translations' placeholders
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null $$po || exit 1; done
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

@@ -18,7 +18,10 @@ from common.generation import content_changed
 from common.templatetags.site import with_zone
 from media.admin import DocumentAdmin, ImageAdmin, thumbnail
 from media.models import Document, Image
-from newsroom import services
+from newsroom import (
+    services,
+    staff,  # noqa: F401 (the user admin: roles give staff status)
+)
 from newsroom.checks import problems_html, publication_problems
 from newsroom.models import (
     Correction,
