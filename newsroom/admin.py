@@ -247,6 +247,8 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
                     {"fields": ["frozen_record", "refresh_record", "correction_note"]},
                 ),
             ]
+        elif obj is not None and obj.status in (obj.Status.EMBARGOED, obj.Status.SCHEDULED):
+            fieldsets = [*fieldsets, (_("Embargo previews"), {"fields": ["preview_links"]})]
         return fieldsets
 
     def get_form(self, request, obj=None, **kwargs):
@@ -256,8 +258,19 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if services.can_publish(request.user):
-            return ["frozen_record"]
-        return ["status", "publish_at", "frozen_record"]
+            return ["frozen_record", "preview_links"]
+        return ["status", "publish_at", "frozen_record", "preview_links"]
+
+    @admin.display(description=_("preview links"))
+    def preview_links(self, obj):
+        active = obj.preview_links.filter(revoked_at=None, expires_at__gt=timezone.now()).count()
+        return format_html(
+            '{} <a href="{}?release={}">{}</a>',
+            _("Active links: %(count)s.") % {"count": active},
+            reverse("admin:newsroom_previewlink_add"),
+            obj.pk,
+            _("Issue a preview link for a journalist (it works until the release goes public)"),
+        )
 
     def has_change_permission(self, request, obj=None):
         # Editors write drafts; once a release is scheduled or out, only Publishers edit it.
@@ -432,11 +445,27 @@ class PreviewLinkForm(forms.ModelForm):
         model = PreviewLink
         fields = ["release", "name", "email", "outlet", "expires_at"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "expires_at" in self.fields:
+            # A preview is for the time before the release goes public: that is its default end.
+            self.fields["expires_at"].required = False
+            self.fields["expires_at"].help_text = _(
+                "Leave empty to let the link work until the release goes public."
+            )
+
     def clean_release(self):
         release = self.cleaned_data["release"]
         if release.status not in (PressRelease.Status.EMBARGOED, PressRelease.Status.SCHEDULED):
             raise forms.ValidationError(_("Preview links are for scheduled or embargoed releases."))
         return release
+
+    def clean(self):
+        cleaned = super().clean()
+        release = cleaned.get("release")
+        if release is not None and not cleaned.get("expires_at"):
+            cleaned["expires_at"] = self.instance.expires_at = release.publish_at
+        return cleaned
 
 
 @admin.register(PreviewLink)
@@ -457,6 +486,13 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["release", "name", "email", "outlet", "expires_at", "revoked_at"] if obj else []
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        release = PressRelease.objects.filter(pk=initial.get("release") or None).first()
+        if release is not None and release.publish_at:
+            initial["expires_at"] = timezone.localtime(release.publish_at)
+        return initial
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

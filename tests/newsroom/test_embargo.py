@@ -131,3 +131,33 @@ def test_editors_cannot_issue_preview_links(editor_client, editor, embargoed):
     with pytest.raises(PermissionDenied):
         issue(editor, embargoed)
     assert PressRelease.objects.get(pk=embargoed.pk).preview_links.count() == 0
+
+
+def test_a_preview_link_lasts_until_the_release_goes_public_unless_told_otherwise(
+    publisher_client, embargoed
+):
+    add = reverse("admin:newsroom_previewlink_add")
+    release_page = publisher_client.get(
+        reverse("admin:newsroom_pressrelease_change", args=[embargoed.pk])
+    ).content.decode()
+    assert f'href="{add}?release={embargoed.pk}"' in release_page
+    form = publisher_client.get(f"{add}?release={embargoed.pk}").content.decode()
+    lift = timezone.localtime(embargoed.publish_at)
+    assert f'value="{lift:%d.%m.%Y}"' in form and f'value="{lift:%H:%M:%S}"' in form
+    assert "virker linket, indtil pressemeddelelsen bliver offentlig" in form
+
+    response = publisher_client.post(
+        add,
+        {
+            "release": embargoed.pk,
+            "name": "Jens Journalist",
+            "email": "jens@avis.dk",
+            "outlet": "Avisen",
+            "expires_at_0": "",
+            "expires_at_1": "",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    link = PreviewLink.objects.get(release=embargoed)
+    assert link.expires_at == embargoed.publish_at
