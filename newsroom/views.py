@@ -1,3 +1,4 @@
+import datetime
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -105,6 +106,8 @@ class ReleaseDetailView(DetailView):
                 :RELATED_COUNT
             ],
             json_ld=seo.release_data(release),
+            # On the public page every person and organisation named is public: link them.
+            link_about_boxes=True,
             **kwargs,
         )
 
@@ -198,21 +201,57 @@ class PersonDetailView(ReleasesOfObjectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        biography = self.object.biography_on(timezone.localdate())
+        context["as_of"] = timezone.localdate()
+        biography = self.object.biography_on(context["as_of"])
         context["box"] = person_box(self.object, biography)
         context["json_ld"] = seo.standalone(seo.person_data(self.object, biography))
         return context
 
 
 class OrganisationDetailView(ReleasesOfObjectView):
+    """The organisation, its board and people as of today or an earlier day (?dato=), and its
+    releases."""
+
     template_name = "organisations/organisation_detail.html"
+    BOARD_KINDS = {Position.Kind.BOARD, Position.Kind.CHAIR}
 
     def get_object_queryset(self):
         return public_organisations()
 
+    def as_of(self):
+        """The day asked for, or today. Never a later day: a board that has not taken its seats
+        yet may be news an embargoed release will tell."""
+        today = timezone.localdate()
+        asked = self.request.GET.get("dato", "").strip()
+        if not asked:
+            return today, ""
+        try:
+            day = datetime.date.fromisoformat(asked)
+        except ValueError:
+            return today, _("Cannot read the date “%(value)s”: showing today.") % {"value": asked}
+        if day > today:
+            return today, _("Only today and earlier days can be shown: showing today.")
+        return day, ""
+
     def get_context_data(self, **kwargs):
-        data = seo.standalone(seo.organisation_data(self.object))
-        return super().get_context_data(json_ld=data, **kwargs)
+        day, day_error = self.as_of()
+        positions = list(
+            Position.objects.held_on(day)
+            .filter(organisation=self.object, person__in=public_people())
+            .select_related("person")
+            .chairs_first()
+        )
+        return super().get_context_data(
+            json_ld=seo.standalone(seo.organisation_data(self.object)),
+            as_of=day,
+            as_of_is_today=day == timezone.localdate(),
+            as_of_error=day_error,
+            asked_for_day="dato" in self.request.GET,
+            board=[p for p in positions if p.kind in self.BOARD_KINDS],
+            staff=[p for p in positions if p.kind not in self.BOARD_KINDS],
+            today=timezone.localdate(),
+            **kwargs,
+        )
 
 
 class TopicDetailView(ReleasesOfObjectView):

@@ -93,6 +93,12 @@ class PositionQuerySet(models.QuerySet):
             models.Q(end__isnull=True, ended_undated=False) | models.Q(end_last_day__gte=day),
         )
 
+    def chairs_first(self):
+        """Chair and vice-chair before the members ("formand" sorts before "næstformand"),
+        then by title and name."""
+        chair_first = models.Case(models.When(kind="chair", then=0), default=1)
+        return self.order_by(chair_first, "title", "person__name")
+
 
 class Position(models.Model):
     """One line of a person's career: a role at an organisation for a period."""
