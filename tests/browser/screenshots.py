@@ -1,9 +1,11 @@
-"""Full-page screenshots of the index and the seed release at 390 and 1280 px.
+"""Full-page screenshots of the index and the seed release, and of the positions editor in the
+admin, at 390 and 1280 px.
 
 Run `make screenshots` (or `python tests/browser/screenshots.py`): it starts the usual test
 set-up (test database, demo content, live server, headless Debian Chromium) and writes
-screenshots/index-390.png, index-1280.png, release-390.png and release-1280.png. The file is
-not named test_*.py, so the normal test run leaves it alone.
+screenshots/index-390.png, index-1280.png, release-390.png, release-1280.png,
+positions-editor-390.png and positions-editor-1280.png. The file is not named test_*.py, so
+the normal test run leaves it alone.
 """
 
 import os
@@ -36,6 +38,31 @@ def test_screenshot(name, width, site, browser, out_dir):
         response = tab.goto(site + page(name).path, wait_until="networkidle")
         assert response is not None and response.status == 200
         path = out_dir / f"{name}-{width}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        print(f"wrote {path}")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_positions_editor_screenshot(width, site, browser, out_dir, django_user_model):
+    """The demo person's page in the admin, where their positions are kept."""
+    from people.models import Person
+    from tests.browser.test_richtext_paste import log_in
+
+    django_user_model.objects.create_superuser("skaermbilleder", "", "Sikker-kode-2026")
+    person = Person.objects.get(slug="mads-roke-clausen")
+    context, tab = log_in(
+        browser,
+        site,
+        "skaermbilleder",
+        "Sikker-kode-2026",
+        viewport={"width": width, "height": 900},
+    )
+    try:
+        tab.goto(f"{site}/admin/people/person/{person.pk}/change/", wait_until="networkidle")
+        path = out_dir / f"positions-editor-{width}.png"
         tab.screenshot(path=str(path), full_page=True)
         print(f"wrote {path}")
     finally:
