@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
+# Links the app writes (feeds, enclosures, one-time embargo links, the login it prints) follow
+# the port it is served on, unless SITE_URL says otherwise.
+run staff: export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help install messages migrate demo staff run test lint check bench screenshots clean
 

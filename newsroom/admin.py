@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import CHARCOUNT_JS, AutoSlugAdminMixin, count_characters
 from common.generation import content_changed
+from common.richtext import sanitize_html
 from common.templatetags.site import with_zone
 from media.admin import DocumentAdmin, ImageAdmin, thumbnail
 from media.models import Document, Image
@@ -110,6 +112,7 @@ class PressReleaseForm(forms.ModelForm):
 
     class Media:
         js = [CHARCOUNT_JS]
+        css = {"all": ["css/admin-release.css"]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,6 +242,22 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only (an Editor on a published release): the body as the public reads it,
+            # not its HTML source.
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [
+                            "rendered_body" if field == "body" else field
+                            for field in options["fields"]
+                        ],
+                    },
+                )
+                for name, options in fieldsets
+            ]
         if obj is not None and obj.seen_by_public:
             fieldsets = [
                 *fieldsets,
@@ -260,6 +279,10 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         if services.can_publish(request.user):
             return ["frozen_record", "preview_links"]
         return ["status", "publish_at", "frozen_record", "preview_links"]
+
+    @admin.display(description=_("body"))
+    def rendered_body(self, obj):
+        return mark_safe(sanitize_html(obj.body, display=True))  # noqa: S308 - nh3's output
 
     @admin.display(description=_("preview links"))
     def preview_links(self, obj):

@@ -132,6 +132,7 @@ class PressRelease(TimeStampedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -358,6 +359,7 @@ class Correction(models.Model):
     created_at = models.DateTimeField(_("corrected"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
         on_delete=models.SET_NULL,
         null=True,
         editable=False,
@@ -579,6 +581,7 @@ class PreviewLink(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
         editable=False,
