@@ -3,7 +3,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -30,6 +30,7 @@ from newsroom.models import (
     PressRelease,
     PreviewLink,
     PreviewOpening,
+    Quote,
     ReleaseContact,
     ReleaseImage,
     ReleaseOrganisation,
@@ -74,6 +75,13 @@ class ReleaseOrganisationInline(OrderedInline):
     model = ReleaseOrganisation
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "order"]
+
+
+class QuoteInline(OrderedInline):
+    model = Quote
+    autocomplete_fields = ["person"]
+    fields = ["text", "person", "speaker", "role", "order"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
 
 # What the release says, in the order the form shows it; publishing fields follow.
@@ -229,6 +237,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         ReleaseContactInline,
         ReleasePersonInline,
         ReleaseOrganisationInline,
+        QuoteInline,
         CorrectionInline,
     ]
     fieldsets = [
@@ -338,6 +347,11 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         release = form.instance
+        # A quote by a person from the database names the role they held on the release date.
+        for quote in release.quotes.filter(role="", person__isnull=False).select_related("person"):
+            quote.fill_role(release.release_date)
+            if quote.role:
+                quote.save(update_fields=["role"])
         if release.status not in PressRelease.RELEASED:
             return
         # Once the people, organisations and contacts are saved too: a release's own edits

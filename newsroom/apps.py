@@ -13,6 +13,7 @@ PUBLIC_CONTENT = [
     "newsroom.ReleaseContact",
     "newsroom.ReleaseSlug",
     "newsroom.Correction",
+    "newsroom.Quote",
     "people.Person",
     "people.Position",
     "organisations.Organisation",

@@ -119,7 +119,13 @@ class PressReleaseQuerySet(models.QuerySet):
         """As for_page, for releases the public sees: their frozen record carries the "Om"
         boxes and the contact block, so the people, organisations and contacts are fetched
         only for the few without one (prefetch_live_parts)."""
-        return self.for_listing().prefetch_related("documents", "corrections")
+        from newsroom.models import Quote
+
+        return self.for_listing().prefetch_related(
+            "documents",
+            "corrections",
+            Prefetch("quotes", queryset=Quote.objects.select_related("person")),
+        )
 
 
 def live_parts() -> list:

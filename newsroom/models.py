@@ -241,6 +241,17 @@ class PressRelease(TimeStampedModel):
 
     # The helpers below read prefetched links (see PressReleaseQuerySet.for_page).
     @cached_property
+    def ordered_quotes(self) -> list:
+        """The quotes, each with the speaker's page (`person_url`) when the release is about
+        them: a person only quoted is named, not made public."""
+        about = {box.get("pk") for box in self.about_boxes if box["kind"] == "person"}
+        quotes = list(self.quotes.all())
+        for quote in quotes:
+            in_boxes = quote.person_id and quote.person_id in about
+            quote.person_url = quote.person.get_absolute_url() if in_boxes else ""
+        return quotes
+
+    @cached_property
     def ordered_images(self) -> list[Image]:
         return [link.image for link in self.image_links.all()]
 
@@ -401,6 +412,68 @@ class ReleasePerson(OrderedLink):
 
     def __str__(self):
         return str(self.person)
+
+
+class QuoteQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(release__in=PressRelease.objects.published())
+
+
+class Quote(OrderedLink):
+    """Something said, by whom and in which role: a person from the database, whose role on the
+    release's date is read from their positions, or someone outside it, named in free text."""
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="quotes")
+    text = models.TextField(_("quote"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name=_("person"),
+    )
+    speaker = models.CharField(
+        _("or: name of someone not in the database"), max_length=200, blank=True
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Leave empty for a person from the database: it is filled in with the role the "
+            "person held on the release's date."
+        ),
+    )
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta(OrderedLink.Meta):
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self):
+        return f"{self.speaker_name}: {self.text[:60]}"
+
+    @property
+    def speaker_name(self) -> str:
+        return self.person.name if self.person_id else self.speaker
+
+    def clean(self):
+        if bool(self.person_id) == bool(self.speaker.strip()):
+            raise ValidationError(
+                {"person": _("Choose a person from the database or write a name, not both.")}
+            )
+
+    def fill_role(self, day: datetime.date) -> None:
+        """The person's role on the day, as their "Om" box names it: the first current role
+        (or board seat), "title, organisation"."""
+        if self.role or not self.person_id:
+            return
+        biography = self.person.biography_on(day)
+        positions = biography.current_roles or biography.board_seats
+        if positions:
+            self.role = f"{positions[0].title}, {positions[0].organisation}"
 
 
 class ReleaseOrganisation(OrderedLink):

@@ -59,6 +59,21 @@ def release_data(release) -> dict:
         ],
         "keywords": [topic.name for topic in release.topics.all()],
     }
+    quotes = [
+        {
+            "@type": "Quotation",
+            "text": quote.text,
+            "creator": {
+                "@type": "Person",
+                "name": quote.speaker_name,
+                **({"jobTitle": quote.role} if quote.role else {}),
+                **({"url": absolute_url(quote.person_url)} if quote.person_url else {}),
+            },
+        }
+        for quote in release.ordered_quotes
+    ]
+    if quotes:
+        data["hasPart"] = quotes
     image = release.lead_image
     if image:
         data["image"] = [absolute_url(image.public_url)]

@@ -30,7 +30,7 @@ from newsroom.managers import (
     public_people,
     public_topics,
 )
-from newsroom.models import PressRelease, ReleaseImage, ReleaseSlug, Subscription
+from newsroom.models import PressRelease, Quote, ReleaseImage, ReleaseSlug, Subscription
 from newsroom.record import person_box
 from organisations.models import Organisation
 from people.models import Position
@@ -40,6 +40,7 @@ PAGE_SIZE = 10
 SIGNUPS_PER_CLIENT_PER_HOUR = 20
 MAILS_PER_ADDRESS_PER_DAY = 3
 RELATED_COUNT = 3
+QUOTES_ON_PERSON_PAGE = 20
 
 
 class ReleaseIndexView(ListView):
@@ -202,6 +203,12 @@ class PersonDetailView(ReleasesOfObjectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["as_of"] = timezone.localdate()
+        context["quotes"] = (
+            Quote.objects.public()
+            .filter(person=self.object)
+            .select_related("release")
+            .order_by("-release__publish_at", "order")[:QUOTES_ON_PERSON_PAGE]
+        )
         biography = self.object.biography_on(context["as_of"])
         context["box"] = person_box(self.object, biography)
         context["json_ld"] = seo.standalone(seo.person_data(self.object, biography))

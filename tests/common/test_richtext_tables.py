@@ -22,7 +22,14 @@ WORD_NOISE = (
     "style='mso-ansi-language:DA'>Tekst<o:p></o:p></span></p>"
     "<p class=MsoNormal><o:p>&nbsp;</o:p></p><p>&nbsp;</p><p> </p>"
 )
-INLINES = ("image_links", "contact_links", "person_links", "organisation_links", "corrections")
+INLINES = (
+    "image_links",
+    "contact_links",
+    "person_links",
+    "organisation_links",
+    "quotes",
+    "corrections",
+)
 
 
 def test_a_table_is_kept_with_its_cells_and_header_scopes():

@@ -17,7 +17,14 @@ from tests.factories import ImageFactory, PressReleaseFactory
 
 pytestmark = pytest.mark.django_db
 
-INLINES = ("image_links", "contact_links", "person_links", "organisation_links", "corrections")
+INLINES = (
+    "image_links",
+    "contact_links",
+    "person_links",
+    "organisation_links",
+    "quotes",
+    "corrections",
+)
 # "Skift alternativ billedtekst" is the button's label in CKEditor's Danish interface.
 NO_ALT = (
     "Billede 1 i brødteksten (“brødtekst.png”) har ingen alternativ tekst. Klik på billedet "

@@ -47,6 +47,7 @@ def form_data(release, **changes):
         "contact_links",
         "person_links",
         "organisation_links",
+        "quotes",
         "corrections",
     ):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})

@@ -18,7 +18,14 @@ from tests.factories import PressReleaseFactory, TopicFactory
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:newsroom_pressrelease_add")
-INLINES = ("image_links", "contact_links", "person_links", "organisation_links", "corrections")
+INLINES = (
+    "image_links",
+    "contact_links",
+    "person_links",
+    "organisation_links",
+    "quotes",
+    "corrections",
+)
 # A long Danish headline, cut here to 300 characters exactly.
 LONG_TITLE = (
     "Regeringen, KL og Danske Regioner er enige om en ny model for samskabelse på det sociale "
