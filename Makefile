@@ -60,7 +60,7 @@ run: demo staff ## Install, migrate, load the demo content and serve on http://1
 test: install ## Run the whole test suite
 	DEBUG= $(BIN)/python -m pytest
 
-screenshots: install ## Screenshots of the index, the seed release and the positions editor at 390 and 1280 px into screenshots/
+screenshots: install ## Screenshots of the index, the seed release, the positions editor and the dashboard at 390 and 1280 px into screenshots/
 	DEBUG= $(BIN)/python tests/browser/screenshots.py
 
 bench: install ## Benchmark: in-process per page, then over HTTP (gunicorn + wrk, uncached and cached) beside the Wagtail peer

@@ -87,3 +87,6 @@ admin.site.register(get_user_model(), StaffUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, RoleGroupAdmin)
 admin.site.login_form = StaffAuthenticationForm
+admin.site.site_header = _("Newsroom")
+admin.site.site_title = _("Newsroom administration")
+admin.site.index_title = _("Overview")

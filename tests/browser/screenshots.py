@@ -1,10 +1,11 @@
-"""Full-page screenshots of the index and the seed release, and of the positions editor in the
-admin, at 390 and 1280 px.
+"""Full-page screenshots of the index and the seed release, and of the positions editor and the
+dashboard in the admin, at 390 and 1280 px.
 
 Run `make screenshots` (or `python tests/browser/screenshots.py`): it starts the usual test
 set-up (test database, demo content, live server, headless Debian Chromium) and writes
 screenshots/index-390.png, index-1280.png, release-390.png, release-1280.png,
-positions-editor-390.png and positions-editor-1280.png. The file is not named test_*.py, so
+positions-editor-390.png, positions-editor-1280.png, dashboard-390.png and dashboard-1280.png.
+The file is not named test_*.py, so
 the normal test run leaves it alone.
 """
 
@@ -63,6 +64,26 @@ def test_positions_editor_screenshot(width, site, browser, out_dir, django_user_
     try:
         tab.goto(f"{site}/admin/people/person/{person.pk}/change/", wait_until="networkidle")
         path = out_dir / f"positions-editor-{width}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        print(f"wrote {path}")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dashboard_screenshot(width, site, browser, out_dir, django_user_model):
+    """The admin's front page, with the demo release's history behind it."""
+    from tests.browser.test_richtext_paste import log_in
+
+    django_user_model.objects.create_superuser("forside", "", "Sikker-kode-2026")
+    context, tab = log_in(
+        browser, site, "forside", "Sikker-kode-2026", viewport={"width": width, "height": 900}
+    )
+    try:
+        tab.goto(f"{site}/admin/", wait_until="networkidle")
+        assert tab.locator("#dash-chart").is_visible()
+        path = out_dir / f"dashboard-{width}.png"
         tab.screenshot(path=str(path), full_page=True)
         print(f"wrote {path}")
     finally:
