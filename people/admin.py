@@ -1,13 +1,18 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import AutoSlugAdminMixin
 from common.uploads import reencoded_image, validate_image_file
-from people.forms import PositionForm
+from people.forms import GroupPositionForm, PositionForm
 from people.models import Person, Position
 
 
@@ -84,3 +89,55 @@ class PersonAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         return format_html(
             '<img src="{}" alt="" style="max-height:40px;max-width:40px">', obj.portrait.url
         )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.group_positions_view)
+        return [
+            path("group-positions/", view, name="people_person_group_positions"),
+            *super().get_urls(),
+        ]
+
+    def group_positions_view(self, request):
+        """One role and one period for several people at once (a new board), new names made
+        into people on the way."""
+        needed = ["people.add_position", "people.add_person"]
+        if not request.user.has_perms(needed):
+            raise PermissionDenied
+        form = GroupPositionForm(
+            request.POST or None, initial={"organisation": request.GET.get("organisation")}
+        )
+        site = self.admin_site
+        # Typed names looked up as the release and position forms do (Position's own fields).
+        for name, widget_class, model_field in (
+            ("people", AutocompleteSelectMultiple, "person"),
+            ("organisation", AutocompleteSelect, "organisation"),
+        ):
+            field = form.fields[name]
+            field.widget = widget_class(Position._meta.get_field(model_field), site)
+            field.widget.choices = field.choices
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                positions = form.save()
+            names = ", ".join(position.person.name for position in positions)
+            self.message_user(
+                request,
+                _("%(names)s now have the role %(title)s at %(organisation)s.")
+                % {
+                    "names": names,
+                    "title": form.cleaned_data["title"],
+                    "organisation": form.cleaned_data["organisation"],
+                },
+                messages.SUCCESS,
+            )
+            organisation = form.cleaned_data["organisation"]
+            return redirect(
+                reverse("admin:organisations_organisation_change", args=[organisation.pk])
+            )
+        context = {
+            **site.each_context(request),
+            "title": _("Add several people with one role"),
+            "form": form,
+            "media": self.media + form.media,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/people/person/group_positions.html", context)

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Organisation
 from people.dates import PartialDate, Precision, format_typed, parse_partial
-from people.models import Position
+from people.models import Person, Position
 
 
 class PartialDateField(forms.CharField):
@@ -85,3 +86,81 @@ class PositionForm(forms.ModelForm):
             cleaned[name] = date  # saved into the model field; its precision beside it
             setattr(self.instance, f"{name}_precision", precision)
         return cleaned
+
+
+class GroupPositionForm(forms.Form):
+    """Several people with the same role and dates at one organisation, in one form: a new
+    board is four to nine people who all become "bestyrelsesmedlem" on the same day."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organisation.objects.all()
+    )
+    title = forms.CharField(label=_("role title"), max_length=200, initial="bestyrelsesmedlem")
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=Position.Kind.choices, initial=Position.Kind.BOARD
+    )
+    start = PartialDateField(label=capfirst(Position._meta.get_field("start").verbose_name))
+    end = PartialDateField(label=capfirst(Position._meta.get_field("end").verbose_name))
+    people = forms.ModelMultipleChoiceField(
+        label=_("people already in the database"),
+        queryset=Person.objects.all(),
+        required=False,
+    )
+    new_people = forms.CharField(
+        label=_("new people, one name per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Each name becomes a new person. Names already in the database are used, not repeated."
+        ),
+    )
+
+    def clean_new_people(self):
+        names = [" ".join(line.split()) for line in self.cleaned_data["new_people"].splitlines()]
+        return list(dict.fromkeys(name for name in names if name))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("people") and not cleaned.get("new_people"):
+            raise ValidationError(_("Choose people from the database or write new names."))
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            probe = Position(
+                start=start.date,
+                start_precision=start.precision,
+                end=end.date,
+                end_precision=end.precision,
+            )
+            try:
+                probe.clean()
+            except ValidationError as error:
+                self.add_error("end", error.messages)
+        return cleaned
+
+    def save(self) -> list[Position]:
+        """The positions, one per person; a name already in the database is that person."""
+        data = self.cleaned_data
+        people = list(data["people"])
+        for name in data["new_people"]:
+            person = Person.objects.filter(name__iexact=name).first() or Person.objects.create(
+                name=name
+            )
+            if person not in people:
+                people.append(person)
+        start, end = data["start"], data["end"]
+        positions = []
+        for person in people:
+            position = Position(
+                person=person,
+                organisation=data["organisation"],
+                title=data["title"],
+                kind=data["kind"],
+                start=start.date if start else None,
+                start_precision=start.precision if start else Precision.DAY,
+                end=end.date if end else None,
+                end_precision=end.precision if end else Precision.DAY,
+            )
+            position.full_clean()
+            position.save()
+            positions.append(position)
+        return positions
