@@ -1,16 +1,20 @@
 """Work on uploaded media: renditions and stored facts about the file."""
 
+import contextlib
 import io
 import logging
+import struct
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 from PIL import Image as PillowImage
 
 from common.generation import content_changed
 from common.images import credit_exif as _credit_exif
 from common.images import encode_public, has_alpha, upright_pixels
-from common.uploads import check_pixel_count, pillow_guard
+from common.uploads import check_pixel_count, pillow_guard, validate_image_file
 from media.models import Document, Image, Rendition
 
 logger = logging.getLogger(__name__)
@@ -101,6 +105,46 @@ def image_process(*, image: Image) -> Image:
     return image
 
 
+def delete_image_files(image: Image) -> None:
+    """Best effort: the stored upload, the public master and any renditions already written."""
+    with contextlib.suppress(DatabaseError):
+        for rendition in list(image.renditions.all()) if image.pk else []:
+            rendition.file.delete(save=False)
+    for field in (image.master, image.file):
+        if field:
+            with contextlib.suppress(OSError):
+                field.delete(save=False)
+
+
+def image_create(*, upload, **fields) -> Image:
+    """A media-library image from a file that did not come through the image form (a feed
+    import, a picture inside a Word document): the same checks as every upload
+    (common.uploads) and the same processing.
+
+    A file that is refused, or that Pillow cannot re-encode after all, raises ValidationError
+    and leaves nothing stored. `fields` are the Image's own (title, alt_text, credit, ...).
+    """
+    validate_image_file(upload)
+    upload.seek(0)
+    image = Image(**fields)
+    try:
+        with transaction.atomic():
+            try:
+                image.file.save(upload.name, upload, save=False)
+                image.save()
+                image_process(image=image)
+            except BaseException:
+                delete_image_files(image)
+                raise
+    except (OSError, ValueError, SyntaxError, struct.error, PillowImage.DecompressionBombError):
+        logger.warning("An image passed the checks but could not be processed", exc_info=True)
+        raise ValidationError(
+            _("The image could not be processed. Save it again as a JPEG, PNG or WebP file."),
+            code="unprocessable",
+        ) from None
+    return image
+
+
 def document_process(*, document: Document, original_name: str = "") -> Document:
     document.file_size = document.file.size
     if original_name:
@@ -110,3 +154,4 @@ def document_process(*, document: Document, original_name: str = "") -> Document
     )
     content_changed()
     return document
+
