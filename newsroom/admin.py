@@ -24,6 +24,7 @@ from newsroom import (
     services,
     staff,  # noqa: F401 (the user admin: roles give staff status)
 )
+from newsroom.admin_word_import import word_import_urls
 from newsroom.checks import problems_html, publication_problems
 from newsroom.models import (
     Correction,
@@ -248,6 +249,10 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
+
+    def get_urls(self):
+        # "Import from Word" (newsroom.admin_word_import), before the defaults' catch-all.
+        return [*word_import_urls(self), *super().get_urls()]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
