@@ -154,4 +154,3 @@ def document_process(*, document: Document, original_name: str = "") -> Document
     )
     content_changed()
     return document
-

@@ -12,6 +12,7 @@ PUBLIC_CONTENT = [
     "newsroom.ReleaseImage",
     "newsroom.ReleaseContact",
     "newsroom.ReleaseSlug",
+    "newsroom.ReleaseSource",
     "newsroom.Correction",
     "newsroom.Quote",
     "people.Person",

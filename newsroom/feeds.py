@@ -109,7 +109,8 @@ class ReleaseFeed(Feed):
         return absolute_url(feed_url(self.format_name, obj))
 
     def items(self, obj):
-        return prefetch_live_parts(releases_in_scope(obj).for_published_page()[:FEED_LENGTH])
+        releases = releases_in_scope(obj).for_published_page().select_related("source")
+        return prefetch_live_parts(releases[:FEED_LENGTH])
 
     def item_title(self, item):
         return item.title
@@ -121,8 +122,10 @@ class ReleaseFeed(Feed):
         return item.lead
 
     def item_guid(self, item):
-        # Never the URL: a changed title or slug must not look like a new release.
-        return f"urn:uuid:{item.guid}"
+        # Never the URL: a changed title or slug must not look like a new release. An imported
+        # release keeps its old feed's id, so readers of that feed see no entry twice.
+        source = getattr(item, "source", None)
+        return source.guid if source else f"urn:uuid:{item.guid}"
 
     def item_author_name(self, item):
         return item.byline.display_name if item.byline else settings.SITE_NAME

@@ -2,11 +2,12 @@ import math
 import time
 
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from newsroom.cache import current_generation
-from newsroom.models import PressRelease
+from newsroom.models import PressRelease, ReleaseSource
 
 PUBLIC_MAX_AGE = 60
 
@@ -50,4 +51,21 @@ class PublicCacheMiddleware:
                 if not response.has_header("Last-Modified"):
                     changed_at = current_generation()["changed_at"]
                     response["Last-Modified"] = http_date(changed_at)
+        return response
+
+
+class ImportedAddressMiddleware:
+    """The old site's address of an imported release (import_feed --redirects) answers 301 to
+    the release once this site's domain has taken the old one's place. Only where nothing else
+    answers (a 404), so no page of ours is ever shadowed, and only for public releases."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            source = ReleaseSource.objects.redirecting(request.path).first()
+            if source is not None:
+                return HttpResponsePermanentRedirect(source.release.get_absolute_url())
         return response

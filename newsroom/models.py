@@ -362,6 +362,48 @@ class ReleaseSlug(models.Model):
         return self.slug
 
 
+class ReleaseSourceQuerySet(models.QuerySet):
+    def redirecting(self, path: str):
+        """The imported release that answers at `path` of the site it came from, if public."""
+        return self.filter(
+            redirect_from=path, release__in=PressRelease.objects.published()
+        ).select_related("release")
+
+
+class ReleaseSource(models.Model):
+    """Where an imported release came from (newsroom.importer, `manage.py import_feed`).
+
+    The entry's id in the old feed is kept as it was and our feeds go on using it, so a feed
+    reader that followed the old newsroom sees no entry twice; importing the same feed again
+    finds the release by it.
+    """
+
+    release = models.OneToOneField(
+        PressRelease, on_delete=models.CASCADE, related_name="source", verbose_name=_("release")
+    )
+    guid = models.CharField(_("id in the old feed"), max_length=1000, unique=True)
+    original_url = models.URLField(_("original address"), max_length=1000, blank=True)
+    # The path of original_url when its old site now points here (import_feed --redirects).
+    redirect_from = models.CharField(
+        _("old path that redirects here"), max_length=1000, unique=True, null=True, blank=True
+    )
+    # Entry content as last imported: an unchanged entry is not written (nor its image fetched)
+    # again, and a changed one is.
+    image_url = models.URLField(max_length=1000, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReleaseSourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("imported from")
+        verbose_name_plural = _("imported from")
+
+    def __str__(self):
+        return self.original_url or self.guid
+
+
 class Correction(models.Model):
     """A public note that a published release was corrected ("Rettet 4. maj 2021: ...")."""
 

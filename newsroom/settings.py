@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.LanguageFromURLMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old addresses of imported releases: 301 where this site would answer 404.
+    "newsroom.middleware.ImportedAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,0 +1,886 @@
+"""Archive import: a newsroom's releases from its RSS 2.0, Atom 1.0 or JSON Feed 1.1 feed, the
+way out that hosted newsrooms (Mynewsdesk, Prezly, a WordPress site) offer.
+`manage.py import_feed` is the command; this module does the work.
+
+`read_feed` turns any of the three formats into `FeedEntry` objects (RSS and Atom through
+feedparser, JSON Feed with the json module, which feedparser does not read), and
+`FeedImporter` makes each entry a release, each in its own transaction.
+
+A release is found again by its entry's id (the RSS guid, Atom id, JSON Feed id), kept in
+`ReleaseSource` and re-emitted by our own feeds: importing the same feed again changes nothing,
+and a changed entry updates its release.
+
+What a newsroom's feed adds around the release's own text is recognised and not kept twice
+(`split_content`; our own feeds write exactly these, templates/feeds/release_content.html):
+
+- a leading <figure> with an <img>, when the entry carries an image (enclosure, media:content,
+  JSON Feed `image`): the lead photo shown above the text. Its alt text, caption and a closing
+  "Foto: NAME"/"Photo: NAME" credit go to the imported photo;
+- a leading <p><strong>…</strong></p> that says the summary again: the lead;
+- a trailing "For yderligere oplysninger"/"For further information" heading followed only by
+  paragraphs with a phone or e-mail link: the contact block;
+- the photo credits our pages write after body images (<span class="credit">).
+
+A summary that is the start of the text's first paragraph (an excerpt, as WordPress makes
+them) gives way to that whole paragraph as the lead; without any summary the first paragraph
+is the lead.
+"""
+
+import datetime
+import hashlib
+import html
+import io
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import feedparser
+import nh3
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from PIL import Image as PillowImage
+
+from common.images import EXIF_ARTIST, EXTENSIONS
+from common.richtext import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    DECORATIVE_ALT,
+    sanitize_html,
+)
+from common.uploads import IMAGE_EXTENSIONS, pillow_guard, validate_image_file
+from media.models import Image
+from media.services import delete_image_files, image_create
+from newsroom.models import PressRelease, ReleaseImage, ReleaseSource, Topic
+
+MRSS = "{http://search.yahoo.com/mrss/}"
+FEED_MAX_BYTES = 200 * 1024 * 1024
+FETCH_TIMEOUT_SECONDS = 30
+IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+TITLE_LENGTH = PressRelease._meta.get_field("title").max_length
+TOPIC_LENGTH = Topic._meta.get_field("name").max_length
+
+
+class FeedError(Exception):
+    """The feed cannot be read at all; nothing was imported."""
+
+
+class Skip(Exception):
+    """This entry is not imported; the message says why."""
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedEntry:
+    """One entry, the same whatever the format. Text fields are plain text, `content_html` and
+    `summary_html` HTML with their links made absolute against `base_url`."""
+
+    guid: str
+    title: str
+    link: str = ""
+    published: datetime.datetime | None = None
+    summary: str = ""
+    summary_html: str = ""
+    content_html: str = ""
+    categories: list[str] = field(default_factory=list)
+    image_url: str = ""
+    image_type: str = ""
+    image_credit: str = ""
+    author: str = ""
+    language: str = ""
+    base_url: str = ""
+
+
+def load_feed(source: str) -> tuple[bytes, str, bool]:
+    """The feed's bytes, its address (for relative links) and whether it is a file here (only
+    then may its images be files too)."""
+    if source.startswith(("http://", "https://")):
+        try:
+            data = _fetch(source, limit=FEED_MAX_BYTES)
+        except (OSError, ValueError) as error:
+            raise FeedError(
+                _("The feed could not be fetched from %(url)s: %(error)s")
+                % {"url": source, "error": error}
+            ) from None
+        return data, source, False
+    # A file's relative links stay relative: there is no site to resolve them against.
+    path = Path(urllib.parse.unquote(source.removeprefix("file://")))
+    try:
+        with path.open("rb") as file:
+            data = file.read(FEED_MAX_BYTES + 1)
+    except OSError as error:
+        raise FeedError(
+            _("The feed file %(path)s cannot be read: %(error)s")
+            % {"path": path, "error": error.strerror or error}
+        ) from None
+    if len(data) > FEED_MAX_BYTES:
+        raise FeedError(_("The feed file is larger than %(limit)s MB.") % {"limit": 200})
+    return data, "", True
+
+
+def read_feed(data: bytes, *, url: str = "") -> list[FeedEntry]:
+    """The entries of an RSS, Atom or JSON feed; FeedError if it is none of them."""
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"{", b"["):
+        return _read_json_feed(data, url)
+    if start == b"<":
+        return _read_xml_feed(data, url)
+    raise FeedError(
+        _(
+            "The file is neither XML nor JSON, so it is not an RSS, Atom or JSON feed. "
+            "Nothing was imported."
+        )
+    )
+
+
+def _read_xml_feed(data: bytes, url: str) -> list[FeedEntry]:
+    # Parsed strictly first: a truncated download must be refused, not imported in part
+    # (feedparser would read what it can).
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        line, column = error.position
+        raise FeedError(
+            _(
+                "The file is not well-formed XML (line %(line)s, column %(column)s), so it is "
+                "not a feed we can read. Nothing was imported."
+            )
+            % {"line": line, "column": column}
+        ) from None
+    data = _without_media_texts(root) or data
+    parsed = feedparser.parse(
+        data,
+        # Our own allow-list (common.richtext) cleans the HTML, and relative links are made
+        # absolute with it (_normalised): feedparser's passes would empty tel: links and
+        # rewrite the markup.
+        sanitize_html=False,
+        resolve_relative_uris=False,
+        response_headers={"content-location": url} if url.startswith("http") else None,
+    )
+    if not parsed.version:
+        raise FeedError(_("The file is XML but not an RSS or Atom feed. Nothing was imported."))
+    home = parsed.feed.get("link") or url
+    language = parsed.feed.get("language") or ""
+    return [_entry_from_feedparser(entry, home, language) for entry in parsed.entries]
+
+
+def _without_media_texts(root) -> bytes | None:
+    """The feed without Media RSS titles and descriptions, or None if it has none.
+
+    feedparser files a media:description as the entry's summary (and the real summary as its
+    content), and a media:title can become the entry's title.
+    """
+    removed = False
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag in (f"{MRSS}description", f"{MRSS}title", f"{MRSS}text"):
+                parent.remove(child)
+                removed = True
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) if removed else None
+
+
+def _plain(detail) -> str:
+    """Text of a feedparser text construct, which is plain text or HTML."""
+    if not detail:
+        return ""
+    value = detail.get("value") or ""
+    if "html" in (detail.get("type") or ""):
+        return html_to_text(value)
+    return " ".join(value.split())
+
+
+def _entry_from_feedparser(entry, home: str, language: str) -> FeedEntry:
+    link = urllib.parse.urljoin(home, entry.get("link") or "")
+    base = link or home
+    contents = entry.get("content") or []
+    content = next((c for c in contents if "html" in (c.get("type") or "")), None)
+    if content is not None:
+        content_html = content.get("value") or ""
+    elif contents:
+        content_html = text_to_html(contents[0].get("value") or "")
+    else:
+        content_html = ""
+    summary_detail = entry.get("summary_detail")
+    summary_html = ""
+    if summary_detail:
+        value = summary_detail.get("value") or ""
+        summary_html = value if "html" in (summary_detail.get("type") or "") else ""
+    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+    image_url, image_type = _feedparser_image(entry)
+    credit = next(
+        (c["content"].strip() for c in entry.get("media_credit") or [] if c.get("content")), ""
+    )
+    author = (entry.get("author_detail") or {}).get("name") or entry.get("author") or ""
+    return FeedEntry(
+        guid=(entry.get("id") or "").strip() or link,
+        title=_plain(entry.get("title_detail")),
+        link=link,
+        published=datetime.datetime(*moment[:6], tzinfo=datetime.UTC) if moment else None,
+        summary=_plain(summary_detail),
+        summary_html=summary_html,
+        content_html=content_html,
+        categories=[t.get("label") or t.get("term") or "" for t in entry.get("tags") or []],
+        image_url=urllib.parse.urljoin(base, image_url) if image_url else "",
+        image_type=image_type,
+        image_credit=credit,
+        author=author.strip(),
+        language=(entry.get("title_detail") or {}).get("language") or language,
+        base_url=base,
+    )
+
+
+def _is_image(url: str, mime_type: str, medium: str = "") -> bool:
+    if mime_type:
+        return mime_type.lower().startswith("image/")
+    if medium:
+        return medium == "image"
+    return PurePosixPath(urllib.parse.urlsplit(url).path).suffix.lower() in IMAGE_EXTENSIONS
+
+
+def _feedparser_image(entry) -> tuple[str, str]:
+    """The enclosure that is an image, else the Media RSS content that is one."""
+    for enclosure in entry.get("enclosures") or []:
+        url = enclosure.get("href") or ""
+        if url and _is_image(url, enclosure.get("type") or ""):
+            return url, enclosure.get("type") or ""
+    for media in entry.get("media_content") or []:
+        url = media.get("url") or ""
+        if url and _is_image(url, media.get("type") or "", media.get("medium") or ""):
+            return url, media.get("type") or ""
+    return "", ""
+
+
+def _read_json_feed(data: bytes, url: str) -> list[FeedEntry]:
+    try:
+        document = json.loads(data)
+    except ValueError as error:
+        raise FeedError(
+            _("The file is not valid JSON (%(error)s). Nothing was imported.") % {"error": error}
+        ) from None
+    items = document.get("items") if isinstance(document, dict) else None
+    version = str(document.get("version", "")) if isinstance(document, dict) else ""
+    if "jsonfeed.org/version/1" not in version or not isinstance(items, list):
+        raise FeedError(_("The file is JSON but not a JSON Feed. Nothing was imported."))
+    home = document.get("home_page_url") or url
+    language = document.get("language") or ""
+    return [_entry_from_json(item, home, language) for item in items if isinstance(item, dict)]
+
+
+def _json_date(value) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def _entry_from_json(item: dict, home: str, language: str) -> FeedEntry:
+    link = urllib.parse.urljoin(home, item.get("url") or item.get("external_url") or "")
+    base = link or home
+    image_url, image_type = item.get("image") or "", ""
+    if not image_url:
+        attachment = next(
+            (
+                a
+                for a in item.get("attachments") or []
+                if isinstance(a, dict) and _is_image(a.get("url") or "", a.get("mime_type", ""))
+            ),
+            None,
+        )
+        if attachment:
+            image_url, image_type = attachment.get("url") or "", attachment.get("mime_type", "")
+    authors = item.get("authors") or [item.get("author")]
+    author = authors[0] if isinstance(authors[0], dict) else {}
+    moment = item.get("date_published") or item.get("date_modified")
+    return FeedEntry(
+        guid=str(item.get("id") or "").strip() or link,
+        title=" ".join(str(item.get("title") or "").split()),
+        link=link,
+        published=_json_date(moment) if moment else None,
+        summary=" ".join(str(item.get("summary") or "").split()),
+        content_html=item.get("content_html") or text_to_html(item.get("content_text") or ""),
+        categories=[str(tag) for tag in item.get("tags") or []],
+        image_url=urllib.parse.urljoin(base, image_url) if image_url else "",
+        image_type=image_type,
+        author=str(author.get("name") or "").strip(),
+        language=item.get("language") or language,
+        base_url=base,
+    )
+
+
+def html_to_text(value: str) -> str:
+    return " ".join(html.unescape(strip_tags(value)).split())
+
+
+def text_to_html(text: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+# What the feed adds to the text --------------------------------------------------------------
+
+
+@dataclass
+class LeadFigure:
+    alt_text: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass
+class Content:
+    lead: str
+    body: str
+    figure: LeadFigure | None = None
+
+
+LEADING_FIGURE = re.compile(r"\s*<figure>(?P<inner>(?:(?!</?figure\b).)*)</figure>", re.S)
+PARAGRAPH = re.compile(r"\s*<p>(?P<inner>(?:(?!</?p\b).)*)</p>", re.S)
+FIGCAPTION = re.compile(r"<figcaption>(?P<inner>.*?)</figcaption>", re.S)
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+ALT = re.compile(r'\salt="([^"]*)"')
+CREDIT_SPAN = re.compile(r'\s*<span class="credit">(?:(?!</span>).)*</span>', re.S)
+EXCERPT_END = " .…[]"
+
+
+def _in_every_language(msgid: str) -> set[str]:
+    """The message in English and in each of the site's languages."""
+    texts = {msgid}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(_(msgid))
+    return texts
+
+
+def _own_url(value: str) -> str:
+    """A link into this site made relative again, as the editor stores it."""
+    if value.startswith(f"{settings.SITE_URL}/"):
+        return value[len(settings.SITE_URL) :]
+    return value
+
+
+def _normalised(content_html: str, base_url: str) -> str:
+    """The HTML as nh3 writes it (so the patterns below can be plain), with links absolute
+    against the entry, ours relative, and an empty alt (decoration) as the editor marks it."""
+
+    def attribute(tag, name, value):
+        if name in ("href", "src"):
+            return _own_url(urllib.parse.urljoin(base_url, value) if base_url else value)
+        if tag == "img" and name == "alt" and not value.strip():
+            return DECORATIVE_ALT
+        return value
+
+    return nh3.clean(
+        content_html,
+        tags=ALLOWED_TAGS | {"span"},
+        attributes={**ALLOWED_ATTRIBUTES, "span": {"class"}},
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=attribute,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def split_content(entry: FeedEntry, *, has_image: bool) -> Content:
+    """The lead and the body text of an entry, without what the feed adds (see the module's
+    docstring). The body is cleaned as every stored body is (common.richtext)."""
+    source = entry.content_html or entry.summary_html or text_to_html(entry.summary)
+    text = _normalised(source, entry.base_url)
+    text = CREDIT_SPAN.sub("", text)
+    figure = None
+    if has_image and (match := LEADING_FIGURE.match(text)) and IMG_TAG.search(match["inner"]):
+        figure = _lead_figure(match["inner"])
+        text = text[match.end() :]
+    # Without content, the summary is the whole text (an RSS description, say).
+    lead = entry.summary if entry.content_html else ""
+    if match := PARAGRAPH.match(text):
+        paragraph = html_to_text(match["inner"])
+        excerpt = lead.rstrip(EXCERPT_END)
+        if not lead or paragraph == lead or (excerpt and paragraph.startswith(excerpt)):
+            lead = paragraph
+            text = text[match.end() :]
+    elif not lead and "<" not in text:
+        lead, text = html_to_text(text), ""  # a few words without markup: a lead, no body
+    return Content(lead=lead, body=sanitize_html(_without_contact_block(text)), figure=figure)
+
+
+def _lead_figure(inner: str) -> LeadFigure:
+    img = IMG_TAG.search(inner)[0]
+    alt = ALT.search(img)
+    caption_match = FIGCAPTION.search(inner)
+    caption = html_to_text(caption_match["inner"]) if caption_match else ""
+    credit = ""
+    for template in _in_every_language("Photo: %(credit)s"):
+        prefix = template.split("%(credit)s")[0]
+        at = caption.rfind(prefix)
+        if prefix and at != -1 and (at == 0 or caption[at - 1] == " "):
+            caption, credit = caption[:at].strip(), caption[at + len(prefix) :].strip()
+            break
+    alt_text = html.unescape(alt[1]).strip() if alt else ""
+    return LeadFigure(
+        alt_text="" if alt_text == DECORATIVE_ALT else alt_text, caption=caption, credit=credit
+    )
+
+
+def _without_contact_block(text: str) -> str:
+    headings = [
+        f"<h2>{html.escape(h, quote=False)}</h2>"
+        for h in _in_every_language("For further information")
+    ]
+    start = max(text.rfind(heading) for heading in headings)
+    if start == -1:
+        return text
+    rest = text[text.index("</h2>", start) + len("</h2>") :]
+    paragraphs = list(PARAGRAPH.finditer(rest))
+    if (
+        paragraphs
+        and "".join(p[0] for p in paragraphs) == rest.rstrip()
+        and all('href="tel:' in p["inner"] or 'href="mailto:' in p["inner"] for p in paragraphs)
+    ):
+        return text[:start]
+    return text
+
+
+# Images --------------------------------------------------------------------------------------
+
+
+def _media_prefix() -> str:
+    media_url = settings.MEDIA_URL
+    return (
+        media_url
+        if media_url.startswith(("http://", "https://"))
+        else (f"{settings.SITE_URL}{media_url}")
+    )
+
+
+def _fetch(url: str, *, limit: int) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": "Newsroom archive import"})
+    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
+        data = response.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def fetch_image(url: str, *, declared_type: str = "", files_allowed: bool = False) -> ContentFile:
+    """The image behind `url` as an upload: from our own media storage when the URL is one of
+    ours (an export of this newsroom), a local file for a feed read from a file, else over
+    HTTP(S) with a timeout and the upload size limit. ValidationError if it cannot be had."""
+    limit = settings.MAX_IMAGE_UPLOAD_BYTES
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    try:
+        if url.startswith(_media_prefix()):
+            name = urllib.parse.unquote(url[len(_media_prefix()) :])
+            with default_storage.open(name, "rb") as stored:
+                data = stored.read(limit + 1)
+            if len(data) > limit:
+                raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
+        elif scheme in ("http", "https") or (scheme == "file" and files_allowed):
+            data = _fetch(url, limit=limit)
+        else:
+            raise ValueError(_("only http and https addresses are followed"))
+    except (OSError, ValueError, SuspiciousFileOperation, urllib.error.URLError) as error:
+        raise ValidationError(
+            _("The image could not be fetched: %(error)s") % {"error": error}, code="unfetchable"
+        ) from None
+    return ContentFile(data, name=f"photo{_extension(url, declared_type, data)}")
+
+
+def _extension(url: str, declared_type: str, data: bytes) -> str:
+    """From the URL's file name, else the type the feed declares, else the content itself;
+    the upload checks then refuse a file whose content does not match it."""
+    suffix = PurePosixPath(urllib.parse.urlsplit(url).path).suffix.lower()
+    if suffix in IMAGE_EXTENSIONS:
+        return suffix
+    if declared_type.lower() in IMAGE_TYPES:
+        return IMAGE_TYPES[declared_type.lower()]
+    try:
+        with pillow_guard(), PillowImage.open(io.BytesIO(data)) as picture:
+            return EXTENSIONS.get(picture.format, "")
+    except Exception:
+        return ""
+
+
+def _exif_artist(upload: ContentFile) -> str:
+    try:
+        with pillow_guard(), PillowImage.open(upload) as picture:
+            artist = picture.getexif().get(EXIF_ARTIST)
+    except Exception:
+        artist = None
+    finally:
+        upload.seek(0)
+    return artist.strip() if isinstance(artist, str) else ""
+
+
+# Importing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    imported: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    # (entry, why): entries not imported, and problems with what was (an image, a redirect).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+@dataclass
+class Plan:
+    """A release as an entry makes it, before anything is written."""
+
+    guid: str
+    title: str
+    lead: str
+    body: str
+    publish_at: datetime.datetime
+    language: str
+    topics: list[str]
+    original_url: str
+    image_url: str
+    image_type: str
+    figure: LeadFigure | None
+    credit: str
+    author: str
+
+    @property
+    def fingerprint(self) -> str:
+        figure = self.figure or LeadFigure()
+        values = [
+            self.title,
+            self.lead,
+            self.body,
+            self.publish_at.isoformat(),
+            self.language,
+            sorted(self.topics),
+            self.original_url,
+            self.image_url,
+            self.credit,
+            figure.alt_text,
+            figure.caption,
+            figure.credit,
+        ]
+        return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
+
+    @property
+    def own_uuid(self) -> uuid.UUID | None:
+        """The UUID of a `urn:uuid:` id (our own feeds' ids), kept as the release's guid."""
+        value = self.guid.removeprefix("urn:uuid:")
+        try:
+            return uuid.UUID(value) if len(value) == 36 else None
+        except ValueError:
+            return None
+
+
+def plan_entry(entry: FeedEntry) -> Plan:
+    """What the entry would become; Skip if it cannot be imported."""
+    if not entry.title:
+        raise Skip(_("it has no title"))
+    if not entry.guid:
+        raise Skip(_("it has neither an id nor a link, so a second import could not find it"))
+    if entry.published is None:
+        raise Skip(_("it has no publication date"))
+    if len(entry.guid) > ReleaseSource._meta.get_field("guid").max_length:
+        raise Skip(_("its id is longer than 1000 characters"))
+    content = split_content(entry, has_image=bool(entry.image_url))
+    if not content.lead and not content.body:
+        raise Skip(_("it has no text"))
+    languages = {code for code, _name in settings.LANGUAGES}
+    language = (entry.language or "").split("-")[0].lower()
+    topics, seen = [], set()
+    for category in entry.categories:
+        topic = " ".join(category.split())[:TOPIC_LENGTH]
+        if topic and topic.casefold() not in seen:
+            seen.add(topic.casefold())
+            topics.append(topic)
+    title = entry.title
+    if len(title) > TITLE_LENGTH:
+        title = f"{title[: TITLE_LENGTH - 1]}…"
+    return Plan(
+        guid=entry.guid,
+        title=title,
+        lead=content.lead,
+        body=content.body,
+        publish_at=entry.published.replace(microsecond=0),
+        language=language if language in languages else settings.LANGUAGE_CODE,
+        topics=topics,
+        original_url=entry.link if len(entry.link) <= 1000 else "",
+        image_url=entry.image_url if len(entry.image_url) <= 1000 else "",
+        image_type=entry.image_type,
+        figure=content.figure,
+        credit=entry.image_credit,
+        author=entry.author,
+    )
+
+
+class FeedImporter:
+    """Imports entries as releases: published at their own time (or drafts), each entry in one
+    transaction, so a failing entry leaves nothing of itself behind.
+
+    Imported releases send no e-mail alerts: their news is not new.
+    """
+
+    def __init__(
+        self,
+        *,
+        as_draft: bool = False,
+        redirects: bool = False,
+        dry_run: bool = False,
+        files_allowed: bool = False,
+        label: str = "",
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        self.as_draft = as_draft
+        self.redirects = redirects
+        self.dry_run = dry_run
+        self.files_allowed = files_allowed
+        self.label = label
+        self.progress = progress
+        self.report = ImportReport(dry_run=dry_run)
+        self._sources = None
+        self._topics = None
+        self._redirects = None
+        self._images = {}
+
+    def run(self, entries: list[FeedEntry]) -> ImportReport:
+        for done, entry in enumerate(entries, start=1):
+            self.import_entry(entry)
+            if self.progress:
+                self.progress(done, len(entries))
+        return self.report
+
+    # Looked up once per run, not once per entry.
+    @property
+    def sources(self) -> dict[str, ReleaseSource]:
+        if self._sources is None:
+            self._sources = {source.guid: source for source in ReleaseSource.objects.all()}
+        return self._sources
+
+    @property
+    def redirects_taken(self) -> dict[str, str]:
+        """{old path: the id of the entry whose release it redirects to}"""
+        if self._redirects is None:
+            self._redirects = {
+                s.redirect_from: guid for guid, s in self.sources.items() if s.redirect_from
+            }
+        return self._redirects
+
+    @property
+    def topics(self) -> dict[str, Topic]:
+        if self._topics is None:
+            self._topics = {topic.name.casefold(): topic for topic in Topic.objects.all()}
+        return self._topics
+
+    def import_entry(self, entry: FeedEntry) -> None:
+        name = entry.title or entry.link or entry.guid or "?"
+        try:
+            plan = plan_entry(entry)
+            source = self.sources.get(plan.guid)
+            if source is None and plan.own_uuid:
+                if PressRelease.objects.filter(guid=plan.own_uuid).exists():
+                    raise Skip(_("a release with its id is already in this newsroom"))
+            redirect = self._redirect_path(plan, source)
+            if source and source.fingerprint == plan.fingerprint:
+                if redirect and source.redirect_from != redirect:
+                    if not self.dry_run:
+                        source.redirect_from = redirect
+                        source.save(update_fields=["redirect_from", "updated_at"])
+                        self.redirects_taken[redirect] = plan.guid
+                    self.report.updated.append(plan.title)
+                else:
+                    self.report.unchanged.append(plan.title)
+                return
+            if self.dry_run:
+                (self.report.updated if source else self.report.imported).append(plan.title)
+                return
+            self._write(plan, source, redirect)
+        except Skip as reason:
+            self.report.skipped.append((name, str(reason)))
+
+    def _redirect_path(self, plan: Plan, source: ReleaseSource | None) -> str | None:
+        """The old address's path, when redirects were asked for and it can have one."""
+        if not self.redirects or not plan.original_url:
+            return source.redirect_from if source else None
+        path = urllib.parse.unquote(urllib.parse.urlsplit(plan.original_url).path)
+        if path in ("", "/"):
+            return None
+        holder = self.redirects_taken.get(path)
+        if holder is not None and holder != plan.guid:
+            self.report.problems.append(
+                (plan.title, _("%(path)s already redirects to another release") % {"path": path})
+            )
+            return None
+        return path
+
+    def _write(self, plan: Plan, source: ReleaseSource | None, redirect: str | None) -> None:
+        upload, credit = None, ""
+        release_image = None
+        if plan.image_url and (source is None or source.image_url != plan.image_url):
+            release_image = self._images.get(plan.image_url) or self._imported_image(plan)
+            if release_image is None:
+                # Fetched before the transaction: a slow server must not hold the database.
+                upload, credit = self._fetch(plan)
+        created_image = None
+        try:
+            with transaction.atomic():
+                if upload is not None:
+                    created_image = self._create_image(plan, upload, credit)
+                    release_image = created_image
+                release = self._save_release(plan, source, release_image, redirect)
+        except Exception as error:
+            if created_image is not None:
+                delete_image_files(created_image)
+            self._topics = None  # topics made in the rolled-back transaction are gone
+            self.report.skipped.append(
+                (plan.title, _("it could not be saved: %(error)s") % {"error": error})
+            )
+            return
+        if created_image is not None:
+            self._images[plan.image_url] = created_image
+        (self.report.updated if source else self.report.imported).append(release.title)
+
+    def _imported_image(self, plan: Plan) -> Image | None:
+        """The photo an earlier import made from the same address, if any."""
+        link = (
+            ReleaseImage.objects.filter(release__source__image_url=plan.image_url, order=0)
+            .select_related("image")
+            .first()
+        )
+        return link.image if link else None
+
+    def _fetch(self, plan: Plan) -> tuple[ContentFile | None, str]:
+        try:
+            upload = fetch_image(
+                plan.image_url, declared_type=plan.image_type, files_allowed=self.files_allowed
+            )
+        except ValidationError as error:
+            self._image_problem(plan, error)
+            return None, ""
+        figure = plan.figure or LeadFigure()
+        credit = plan.credit or figure.credit or _exif_artist(upload) or plan.author
+        if not credit:
+            try:
+                validate_image_file(upload)  # a file that fails the checks is told so first
+            except ValidationError as error:
+                self._image_problem(plan, error)
+                return None, ""
+            self.report.problems.append(
+                (
+                    plan.title,
+                    _(
+                        "Image %(url)s left out: the feed gives no photographer credit, and a "
+                        "press photo is never published without one."
+                    )
+                    % {"url": plan.image_url},
+                )
+            )
+            return None, ""
+        return upload, credit
+
+    def _image_problem(self, plan: Plan, error: ValidationError) -> None:
+        self.report.problems.append(
+            (
+                plan.title,
+                _("Image %(url)s left out: %(reason)s")
+                % {"url": plan.image_url, "reason": " ".join(error.messages)},
+            )
+        )
+
+    def _create_image(self, plan: Plan, upload: ContentFile, credit: str) -> Image | None:
+        figure = plan.figure or LeadFigure()
+        try:
+            return image_create(
+                upload=upload,
+                title=plan.title[:200],
+                alt_text=(figure.alt_text or plan.title)[:300],
+                caption=figure.caption,
+                credit=credit[:200],
+            )
+        except ValidationError as error:
+            self._image_problem(plan, error)
+            return None
+
+    def _save_release(
+        self,
+        plan: Plan,
+        source: ReleaseSource | None,
+        image: Image | None,
+        redirect: str | None,
+    ) -> PressRelease:
+        if source is None:
+            release = PressRelease(guid=plan.own_uuid or uuid.uuid4())
+            release.status = self._status(plan.publish_at)
+            # Old news: the alert worker must not mail subscribers about it.
+            release.alerts_queued_at = timezone.now()
+            release._change_reason = _("Imported from %(feed)s") % {"feed": self.label}
+        else:
+            release = PressRelease.objects.get(pk=source.release_id)
+            release._change_reason = _("Updated from %(feed)s") % {"feed": self.label}
+        release.title = plan.title
+        release.lead = plan.lead
+        release.body = plan.body
+        release.publish_at = plan.publish_at
+        release.language = plan.language
+        if source is not None and release.status in PressRelease.RELEASED:
+            release.update_record()  # a moved date rewrites the record as of the new date
+        release.save()
+        release.topics.set([self._topic(name) for name in plan.topics])
+        if image is not None:
+            self._link_lead_image(release, image)
+        elif not plan.image_url and source is not None and source.image_url:
+            release.image_links.filter(order=0).delete()  # the entry has lost its image
+        if source is None and release.status in PressRelease.RELEASED:
+            # As publishing does: the "Om" boxes and contacts fixed as of the release date.
+            release.freeze_record()
+            PressRelease.objects.filter(pk=release.pk).update(
+                record=release.record, was_public=release.is_published
+            )
+        source = source or ReleaseSource(release=release, guid=plan.guid)
+        source.original_url = plan.original_url
+        source.image_url = plan.image_url
+        source.fingerprint = plan.fingerprint
+        source.redirect_from = redirect
+        source.save()
+        self.sources[plan.guid] = source
+        if redirect:
+            self.redirects_taken[redirect] = plan.guid
+        return release
+
+    def _status(self, publish_at: datetime.datetime) -> str:
+        if self.as_draft:
+            return PressRelease.Status.DRAFT
+        if publish_at > timezone.now():
+            return PressRelease.Status.SCHEDULED
+        return PressRelease.Status.PUBLISHED
+
+    def _topic(self, name: str) -> Topic:
+        topic = self.topics.get(name.casefold())
+        if topic is None:
+            topic = self.topics[name.casefold()] = Topic.objects.create(name=name)
+        return topic
+
+    @staticmethod
+    def _link_lead_image(release: PressRelease, image: Image) -> None:
+        release.image_links.filter(order=0).exclude(image=image).delete()
+        link, created = ReleaseImage.objects.get_or_create(
+            release=release, image=image, defaults={"order": 0}
+        )
+        if not created and link.order != 0:
+            link.order = 0
+            link.save(update_fields=["order"])

@@ -1,0 +1,112 @@
+import argparse
+import time
+
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+
+from newsroom.importer import FeedError, FeedImporter, load_feed, read_feed
+
+DESCRIPTION = """\
+Import releases from another newsroom's feed: RSS 2.0, Atom 1.0 or JSON Feed 1.1, from a
+file or an http(s) address.
+
+Each entry becomes a release with its own publish time, title, lead (the summary, as plain
+text), body (cleaned like every body), topics (from its categories), the image from its
+enclosure or media:content as a press photo in the media library (credit from media:credit,
+the figure caption's "Foto: NAME", the file's EXIF Artist or the entry's dc:creator, in that
+order), its original address and its id, which our feeds go on using. Running the same
+import again changes nothing; a changed entry updates its release.
+
+What a newsroom's feed adds around the release's text is recognised and not kept twice:
+a leading <figure> with the entry's image (its alt text, caption and credit go to the photo),
+a leading paragraph that repeats the summary, a trailing "For yderligere oplysninger" /
+"For further information" block of phone and e-mail paragraphs, and photo credits written
+after body images. A summary that is the start of the first paragraph gives way to that
+paragraph as the lead.
+
+Not kept: contacts, people, organisations and the byline (feeds do not carry them as data),
+images inside the body from other sites, and documents. Entries without a date are skipped;
+an image that fails the upload checks is left out and the release imported without it. Each
+entry is saved in its own transaction. Imported releases send no e-mail alerts.
+"""
+
+
+class RawDescriptionFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+class Command(BaseCommand):
+    help = DESCRIPTION
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(
+            prog_name, subcommand, formatter_class=RawDescriptionFormatter, **kwargs
+        )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", metavar="FILE_OR_URL", help="The feed: a file or a URL.")
+        parser.add_argument(
+            "--as-draft",
+            action="store_true",
+            help="Import as drafts (publish time kept) instead of published releases.",
+        )
+        parser.add_argument(
+            "--redirects",
+            action="store_true",
+            help=(
+                "Make each entry's old address (the path of its link) answer 301 to the "
+                "release, for when the old site's domain now points at this newsroom."
+            ),
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read and check the feed and say what would happen; nothing is written and "
+            "no image is fetched.",
+        )
+
+    def handle(self, *args, source, as_draft, redirects, dry_run, verbosity, **options):
+        started = time.perf_counter()
+        try:
+            data, url, is_file = load_feed(source)
+            entries = read_feed(data, url=url)
+        except FeedError as error:
+            raise CommandError(str(error)) from None
+        importer = FeedImporter(
+            as_draft=as_draft,
+            redirects=redirects,
+            dry_run=dry_run,
+            files_allowed=is_file,
+            label=source,
+            progress=self.progress if verbosity >= 1 else None,
+        )
+        report = importer.run(entries)
+        seconds = time.perf_counter() - started
+        self.write_report(report, len(entries), seconds)
+
+    def progress(self, done: int, total: int):
+        """One line on stderr, redrawn in place: the report on stdout stays clean."""
+        width = 30
+        filled = int(width * done / max(total, 1))
+        bar = f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        self.stderr.write(bar, style_func=str, ending="\n" if done >= total else "")
+        self.stderr.flush()
+
+    def write_report(self, report, total: int, seconds: float):
+        written = len(report.imported) + len(report.updated)
+        rate = f", {written / seconds:.0f} releases/s" if written and seconds else ""
+        prefix = "Dry run, nothing written. Would have: " if report.dry_run else ""
+        self.stdout.write(
+            f"{prefix}{total} entries: {len(report.imported)} imported, "
+            f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+            f"{len(report.skipped)} skipped ({seconds:.1f} s{rate})."
+        )
+        if report.skipped:
+            self.stdout.write("Skipped:")
+            for name, reason in report.skipped:
+                self.stdout.write(f"  - {name}: {reason}")
+        if report.problems:
+            self.stdout.write("Imported with problems:")
+            for name, problem in report.problems:
+                self.stdout.write(f"  - {name}: {problem}")
+        if not report.skipped and not report.problems:
+            self.stdout.write(self.style.SUCCESS("No problems."))
