@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -82,9 +83,12 @@ def _report(model_admin, request, imported: ImportedDraft) -> None:
         model_admin.message_user(
             request,
             format_html(
-                "{}<ul>{}</ul>",
+                "{}<br>{}",
                 _("What could not be carried over from the Word document:"),
-                format_html_join("", "<li>{}</li>", ((notice,) for notice in imported.notices)),
+                # Lines, not a list: the admin styles every <li> in a message as a message.
+                format_html_join(
+                    mark_safe("<br>"), "– {}", ((notice,) for notice in imported.notices)
+                ),
             ),
             messages.WARNING,
         )

@@ -58,6 +58,8 @@ r[style-name='Intense Emphasis'] => strong
 # The whole package unpacked: far above any press release with photos, and a bound on what a
 # small ZIP that unpacks to gigabytes (a zip bomb) can make the server read.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Each XML part (the text, styles, numbering): mammoth holds it as a DOM, many times its size.
+MAX_XML_PART_BYTES = 25 * 1024 * 1024
 DOCUMENT_PART = "word/document.xml"
 # The site's headings are h2-h4 (common.richtext.ALLOWED_TAGS): deeper levels become h4.
 FIRST_BODY_HEADING = 2
@@ -113,40 +115,55 @@ class _Block:
 
 
 class _Blocks(HTMLParser):
+    VOID = {"img", "br", "hr", "wbr"}
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.blocks: list[_Block] = []
         self._depth = 0
-        self._html: list[str] = []
-        self._text: list[str] = []
-        self._tag = ""
-        self._has_image = False
+        self._open("")
+
+    def _open(self, tag: str):
+        self._tag, self._html, self._text, self._has_image = tag, [], [], False
+
+    def _close(self):
+        text = " ".join("".join(self._text).split())
+        self.blocks.append(_Block(self._tag, "".join(self._html), text, self._has_image))
 
     def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            self.handle_startendtag(tag, attrs)
+            return
         if self._depth == 0:
-            self._tag, self._html, self._text, self._has_image = tag, [], [], False
+            self._open(tag)
         self._html.append(self.get_starttag_text())
-        if tag == "img":
-            self._has_image = True
-        elif tag == "br":
-            self._text.append(" ")
-        else:
-            self._depth += 1
+        self._depth += 1
 
     def handle_startendtag(self, tag, attrs):
+        if self._depth == 0:
+            self._open(tag)
         self._html.append(self.get_starttag_text())
         self._has_image = self._has_image or tag == "img"
         if tag == "br":
             self._text.append(" ")
+        if self._depth == 0:
+            self._close()
 
     def handle_endtag(self, tag):
+        if self._depth == 0:
+            return  # a stray end tag
         self._html.append(f"</{tag}>")
         self._depth -= 1
         if self._depth == 0:
-            text = " ".join("".join(self._text).split())
-            self.blocks.append(_Block(self._tag, "".join(self._html), text, self._has_image))
+            self._close()
 
     def handle_data(self, data):
+        if self._depth == 0:  # text outside any element: a paragraph of its own
+            self._open("p")
+            self._html.append(f"<p>{escape(data, quote=False)}</p>")
+            self._text.append(data)
+            self._close()
+            return
         self._html.append(escape(data, quote=False))
         self._text.append(data)
 
@@ -175,7 +192,11 @@ def _check_package(data: bytes) -> None:
         raise not_a_docx() from None
     if DOCUMENT_PART not in {member.filename for member in members}:
         raise not_a_docx()
-    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES or any(
+        member.file_size > MAX_XML_PART_BYTES
+        for member in members
+        if member.filename.lower().endswith((".xml", ".rels"))
+    ):
         raise ValidationError(
             _(
                 "The document unpacks to more than we can read. Save it again without large "

@@ -14,6 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from media.models import Image
+from newsroom import word_import
 from newsroom.checks import publication_problems
 from newsroom.models import PressRelease
 from newsroom.word_import import convert_docx
@@ -145,6 +146,14 @@ def test_a_zip_without_a_word_document_is_refused():
         package.writestr("[Content_Types].xml", "<Types/>")
     with pytest.raises(ValidationError):
         convert_docx(buffer.getvalue())
+
+
+def test_a_package_that_unpacks_to_too_much_is_refused(monkeypatch):
+    # A small ZIP can hold gigabytes of XML (a zip bomb): its stated sizes are checked first.
+    monkeypatch.setattr(word_import, "MAX_XML_PART_BYTES", 1000)
+    with pytest.raises(ValidationError) as error:
+        convert_docx(press_release_docx())
+    assert error.value.code == "too_large_unpacked"
 
 
 def test_a_document_without_text_is_refused():
