@@ -68,6 +68,11 @@ HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>/])")
 UNRECOGNISED_STYLE = re.compile(
     r"^Unrecognised (?:paragraph|run) style: (?P<name>.*) \(Style ID: (?P<id>.*)\)$"
 )
+# Links to a place in the document itself (table of contents, footnotes): the page keeps no
+# anchors (the cleaning drops ids), so they would lead nowhere. mammoth marks a footnote's way
+# back with "↑".
+INTERNAL_LINK = re.compile(r'<a href="#[^"]*"[^>]*>(.*?)</a>', re.S)
+FOOTNOTE_BACK_LINK = "↑"
 # mammoth's note on an image type browsers do not show: the image itself is named instead.
 UNLIKELY_IMAGE_TYPE = re.compile(r"^Image of type .* is unlikely to display")
 CONTENT_TYPE_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
@@ -173,6 +178,13 @@ def _blocks(html: str) -> list[_Block]:
     parser.feed(html)
     parser.close()
     return parser.blocks
+
+
+def _without_internal_links(html: str) -> str:
+    def plain(match):
+        return "" if match.group(1).strip() == FOOTNOTE_BACK_LINK else match.group(1)
+
+    return INTERNAL_LINK.sub(plain, html)
 
 
 def _shift_headings(html: str, shift: int) -> str:
@@ -375,7 +387,9 @@ def convert_docx(data: bytes) -> ConvertedDocument:
     body_blocks = [block for i, block in enumerate(blocks) if i not in {title_index, lead_index}]
     levels = [int(block.tag[1]) for block in body_blocks if re.fullmatch(r"h[1-6]", block.tag)]
     shift = max(0, FIRST_BODY_HEADING - min(levels)) if levels else 0
-    raw_body = _shift_headings("".join(block.html for block in body_blocks), shift)
+    raw_body = _without_internal_links(
+        _shift_headings("".join(block.html for block in body_blocks), shift)
+    )
     body = sanitize_html(raw_body)
     # Images only in the title or lead paragraph are not in the body: not stored either.
     images = [image for image in collector.images if image.placeholder in body]

@@ -25,6 +25,7 @@ from tests.newsroom.word_documents import (
     png_bytes,
     press_release_docx,
     saved,
+    with_footnote_internal_link_and_linked_picture,
 )
 
 IMPORT_URL = reverse("admin:newsroom_pressrelease_word_import")
@@ -123,6 +124,27 @@ def test_what_did_not_come_over_is_named():
     assert len(converted.images) == 1 and converted.images[0].number == 2
     assert "Billede 2 har ingen beskrivelse i Word" in notices
     assert "En tabel har ingen overskriftsrække" in notices
+
+
+def test_footnotes_links_within_the_document_and_linked_pictures():
+    document = Document()
+    document.add_heading("Titel", level=1)
+    document.add_paragraph("Indledning.")
+    document.add_paragraph("FOOTNOTE")
+    document.add_paragraph("INTERNAL")
+    document.add_picture(io.BytesIO(png_bytes()))
+
+    converted = convert_docx(with_footnote_internal_link_and_linked_picture(saved(document)))
+
+    # The page keeps no anchors: links to a place in the document become their text, and a
+    # footnote its number in the text and a numbered note at the end.
+    assert converted.body == (
+        "<p>Medlemstallet steg[1]</p><p>Se afsnittet om tal</p>"
+        "<ol><li><p>Kilde: Danmarks Statistik. </p></li></ol>"
+    )
+    # A picture linked from the web is never fetched.
+    assert converted.images == []
+    assert any("Billede 1 kom ikke med: det er et link" in n for n in converted.notices)
 
 
 @pytest.mark.parametrize(

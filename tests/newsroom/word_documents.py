@@ -1,6 +1,8 @@
 """Word documents (.docx) made in the tests with python-docx, as a press officer writes them."""
 
 import io
+import re
+import zipfile
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -11,6 +13,8 @@ from PIL import Image as PillowImage
 TITLE = "Løs får ny direktør"
 LEAD = "Bestyrelsen har ansat Mads Røke Clausen som direktør fra 1. marts."
 IMAGE_DESCRIPTION = "Mads Røke Clausen foran kontoret"
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def png_bytes(size=(320, 200), color=(30, 90, 160)) -> bytes:
@@ -77,3 +81,60 @@ def press_release_docx(*, image: bytes | None = None) -> bytes:
     paragraph = document.add_paragraph("Den gamle plan er ")
     paragraph.add_run("droppet").font.strike = True
     return saved(document)
+
+
+def rewritten(data: bytes, change) -> bytes:
+    """The package with its parts ({name: bytes}) changed by `change`, for what python-docx
+    cannot write (footnotes, links within the document, linked pictures)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    change(parts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in parts.items():
+            package.writestr(name, content)
+    return buffer.getvalue()
+
+
+def with_footnote_internal_link_and_linked_picture(data: bytes) -> bytes:
+    """Paragraphs "FOOTNOTE" and "INTERNAL" become a sentence with a footnote and a link to a
+    place in the document; every picture becomes one linked from the web, not embedded."""
+
+    def change(parts):
+        document = parts["word/document.xml"].decode()
+        document = document.replace(
+            "<w:t>FOOTNOTE</w:t></w:r>",
+            '<w:t>Medlemstallet steg</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>',
+        )
+        document = document.replace(
+            "<w:r><w:t>INTERNAL</w:t></w:r>",
+            '<w:hyperlink w:anchor="_Toc1"><w:r><w:t>Se afsnittet om tal</w:t></w:r></w:hyperlink>',
+        )
+        parts["word/document.xml"] = re.sub(r'r:embed="', 'r:link="', document).encode()
+        parts["word/footnotes.xml"] = (
+            f'<w:footnotes xmlns:w="{WORD_NS}"><w:footnote w:id="1"><w:p><w:r>'
+            "<w:t>Kilde: Danmarks Statistik.</w:t></w:r></w:p></w:footnote></w:footnotes>"
+        ).encode()
+        relationships = parts["word/_rels/document.xml.rels"].decode()
+        relationships = re.sub(
+            r'(Type="[^"]*/image" )Target="[^"]*"',
+            r'\1Target="https://example.org/foto.png" TargetMode="External"',
+            relationships,
+        ).replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdFootnotes" Type="{RELATIONSHIPS}/footnotes" '
+            'Target="footnotes.xml"/></Relationships>',
+        )
+        parts["word/_rels/document.xml.rels"] = relationships.encode()
+        parts["[Content_Types].xml"] = (
+            parts["[Content_Types].xml"]
+            .decode()
+            .replace(
+                "</Types>",
+                '<Override PartName="/word/footnotes.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+            )
+            .encode()
+        )
+
+    return rewritten(data, change)
