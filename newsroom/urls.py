@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from media.views import editor_image_upload
-from newsroom import views
+from newsroom import api, views
 from newsroom.sitemaps import sitemaps
 
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
         {"sitemaps": sitemaps, "template_name": "sitemap.xml"},
         name="sitemap-section",
     ),
+    # Read-only JSON of what the public pages show, and oEmbed for release pages (newsroom.api).
+    path("api/v1/", include("newsroom.api_urls")),
+    path("oembed/", api.oembed, name="oembed"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
 ]

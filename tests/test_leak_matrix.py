@@ -117,12 +117,33 @@ def public_urls(world) -> list[str]:
             release.get_absolute_url(),
             reverse("newsroom:release-presskit", args=[release.slug]),
         ]
+    # The read-only API and oEmbed: the same visibility as the pages.
+    urls += [
+        "/api/v1/releases/",
+        f"/api/v1/releases/?topic={topic.slug}",
+        f"/api/v1/releases/?organisation={organisation.slug}",
+        f"/api/v1/releases/?person={person.slug}",
+        "/api/v1/people/",
+        f"/api/v1/people/{person.slug}/",
+        "/api/v1/organisations/",
+        f"/api/v1/organisations/{organisation.slug}/",
+        "/api/v1/topics/",
+        f"/api/v1/topics/{topic.slug}/",
+        "/api/v1/openapi.json",
+    ]
+    for release in world["releases"].values():
+        urls += [
+            f"/api/v1/releases/{release.slug}/",
+            f"/oembed/?url=http://testserver{release.get_absolute_url()}",
+        ]
     for word in [*MARKERS.values(), "samskabelse", "Titel", "Fælles"]:
         urls.append(f"{reverse('newsroom:search')}?q={word}")
     for photo in world["photos"].values():
         urls.append(reverse("newsroom:image-download", args=[photo.pk]))
     # Every public page exists in English under /en/ too: the same roads, another address.
-    english = [f"/en{url}" for url in urls if not url.startswith("/sitemap")]
+    english = [
+        f"/en{url}" for url in urls if not url.startswith(("/sitemap", "/api/", "/oembed/"))
+    ]
     return urls + english
 
 
@@ -168,8 +189,9 @@ def test_nothing_non_public_leaks_anywhere(world, editor):
                 path = url.split("?")[0]
                 # (the language switch links to the same address in the other language)
                 content = body_of(response).replace(path, "").replace(path.removeprefix("/en"), "")
-                if "?q=" in url:
-                    content = content.replace(url.split("?q=")[1], "")
+                for echoed in ("?q=", "?url="):
+                    if echoed in url:
+                        content = content.replace(url.split(echoed)[1], "")
                 for kind, needles in traces.items():
                     for needle in needles:
                         assert needle not in content, f"{kind} leaked via {url} to {who}"

@@ -1,0 +1,431 @@
+"""A read-only JSON API of what the public newsroom shows, and oEmbed for release pages.
+
+Exactly the visibility of the public pages: published releases, and the people, organisations
+and topics those make public (newsroom.managers). Pages of PAGE_SIZE with links to the next
+and previous page; ETags and Last-Modified come from the middleware as for every page, and the
+page cache keeps responses under the content generation like any public page.
+"""
+
+import functools
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone, translation
+from django.utils.html import escape, strip_tags
+
+from common.richtext import sanitize_html
+from common.urls import absolute_url
+from newsroom.managers import (
+    prefetch_live_parts,
+    public_organisations,
+    public_people,
+    public_topics,
+)
+from newsroom.models import PressRelease
+from newsroom.record import person_box
+from people.models import Position
+
+PAGE_SIZE = 20
+API_VERSION = "1.0"
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def json_errors(view):
+    """A client of the API gets its "not found" as JSON too, not the site's 404 page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as error:
+            return _json({"detail": str(error) or "Not found."}, status=404)
+
+    return wrapped
+
+
+def _page(request, queryset, serialize, prepare=lambda rows: rows):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404(str(error)) from None
+
+    def link(number):
+        query = {**request.GET.dict(), "page": number}
+        return absolute_url(f"{request.path}?{urlencode(query)}")
+
+    return _json(
+        {
+            "count": paginator.count,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "results": [serialize(row) for row in prepare(list(page.object_list))],
+        }
+    )
+
+
+def _localtime(moment) -> str:
+    return timezone.localtime(moment).isoformat()
+
+
+def topic_data(topic) -> dict:
+    return {
+        "name": topic.name,
+        "slug": topic.slug,
+        "url": absolute_url(topic.get_absolute_url()),
+        "api_url": absolute_url(reverse("api:topic-detail", args=[topic.slug])),
+    }
+
+
+def organisation_data(organisation, *, full: bool = False) -> dict:
+    data = {
+        "name": organisation.display_name,
+        "slug": organisation.slug,
+        "url": absolute_url(organisation.get_absolute_url()),
+        "api_url": absolute_url(reverse("api:organisation-detail", args=[organisation.slug])),
+    }
+    if full:
+        data["about_html"] = sanitize_html(organisation.about, absolute_urls=True)
+        data["website"] = organisation.website
+    return data
+
+
+def person_data(person, *, full: bool = False) -> dict:
+    data = {
+        "name": person.name,
+        "slug": person.slug,
+        "url": absolute_url(person.get_absolute_url()),
+        "api_url": absolute_url(reverse("api:person-detail", args=[person.slug])),
+    }
+    if full:
+        day = timezone.localdate()
+        box = person_box(person, person.biography_on(day))
+        data["as_of"] = day.isoformat()
+        data["about"] = {
+            key: box[key]
+            for key in ("age", "current_roles", "board_seats", "earlier_roles", "bio")
+            if key in box
+        }
+    return data
+
+
+def release_data(release, *, full: bool = False) -> dict:
+    image = release.lead_image
+    data = {
+        "id": f"urn:uuid:{release.guid}",
+        "title": release.title,
+        "slug": release.slug,
+        "url": absolute_url(release.get_absolute_url()),
+        "api_url": absolute_url(reverse("api:release-detail", args=[release.slug])),
+        "language": release.language,
+        "published": _localtime(release.publish_at),
+        "updated": _localtime(max(release.publish_at, release.updated_at)),
+        "lead": release.lead,
+        "byline": organisation_data(release.byline) if release.byline else None,
+        "topics": [topic_data(topic) for topic in release.topics.all()],
+        "image": {
+            "url": absolute_url(image.public_url),
+            "width": image.width,
+            "height": image.height,
+            "caption": image.caption,
+            "alt_text": image.alt_text,
+            "credit": image.credit,
+        }
+        if image
+        else None,
+    }
+    if full:
+        with translation.override(release.language):
+            data["body_html"] = sanitize_html(release.body, absolute_urls=True, display=True)
+        data["about"] = [_public_box(box) for box in release.about_boxes]
+        data["contacts"] = release.ordered_contacts
+        data["quotes"] = [
+            {"text": quote.text, "speaker": quote.speaker_name, "role": quote.role}
+            for quote in release.ordered_quotes
+        ]
+        data["corrections"] = [
+            {"note": correction.note, "corrected": _localtime(correction.created_at)}
+            for correction in release.corrections.all()
+        ]
+    return data
+
+
+def _public_box(box: dict) -> dict:
+    """An "Om" box as the page shows it: absolute links, no database ids."""
+    public = {key: value for key, value in box.items() if key != "pk"}
+    public["url"] = absolute_url(box["url"])
+    if "about" in box:
+        public["about"] = sanitize_html(box["about"], absolute_urls=True)
+    return public
+
+
+@json_errors
+def releases(request):
+    queryset = PressRelease.objects.published()
+    for parameter, objects, lookup in (
+        ("topic", public_topics(), "topics"),
+        ("person", public_people(), "people"),
+    ):
+        if request.GET.get(parameter):
+            obj = get_object_or_404(objects, slug=request.GET[parameter])
+            queryset = queryset.filter(**{lookup: obj})
+    if request.GET.get("organisation"):
+        queryset = queryset.about(
+            get_object_or_404(public_organisations(), slug=request.GET["organisation"])
+        )
+    return _page(request, queryset.for_listing(), release_data)
+
+
+@json_errors
+def release_detail(request, slug):
+    release = get_object_or_404(PressRelease.objects.published().for_published_page(), slug=slug)
+    return _json(release_data(prefetch_live_parts([release])[0], full=True))
+
+
+@json_errors
+def people(request):
+    return _page(request, public_people().order_by("name"), person_data)
+
+
+@json_errors
+def person_detail(request, slug):
+    positions = Position.objects.select_related("organisation")
+    person = get_object_or_404(
+        public_people().prefetch_related(Prefetch("positions", queryset=positions)), slug=slug
+    )
+    return _json(person_data(person, full=True))
+
+
+@json_errors
+def organisations(request):
+    return _page(request, public_organisations().order_by("name"), organisation_data)
+
+
+@json_errors
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(public_organisations(), slug=slug)
+    return _json(organisation_data(organisation, full=True))
+
+
+@json_errors
+def topics(request):
+    return _page(request, public_topics().order_by("name"), topic_data)
+
+
+@json_errors
+def topic_detail(request, slug):
+    return _json(topic_data(get_object_or_404(public_topics(), slug=slug)))
+
+
+@json_errors
+def oembed(request):
+    """oEmbed 1.0 for release pages: a quote of the title and lead linking to the release."""
+    if request.GET.get("format", "json") != "json":
+        return _json({"error": "Only format=json is offered."}, status=501)
+    url = request.GET.get("url", "")
+    site = urlsplit(settings.SITE_URL)
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != site.netloc:
+        raise Http404("Not a URL of this newsroom.")
+    try:
+        match = resolve(parts.path or "/")
+    except Resolver404:
+        raise Http404("Not a press release of this newsroom.") from None
+    if match.url_name != "release-detail":
+        raise Http404("Not a press release of this newsroom.")
+    release = get_object_or_404(
+        PressRelease.objects.published().for_listing(), slug=match.kwargs["slug"]
+    )
+    width = _bounded(request.GET.get("maxwidth"), default=600)
+    link = absolute_url(release.get_absolute_url())
+    html = (
+        f'<blockquote class="newsroom-embed" cite="{escape(link)}">'
+        f'<p><a href="{escape(link)}">{escape(release.title)}</a></p>'
+        f"<p>{escape(strip_tags(release.lead))}</p>"
+        f"<p>— {escape(settings.SITE_NAME)}, {escape(_localtime(release.publish_at)[:10])}</p>"
+        "</blockquote>"
+    )
+    data = {
+        "version": API_VERSION,
+        "type": "rich",
+        "title": release.title,
+        "author_name": release.byline.display_name if release.byline else settings.SITE_NAME,
+        "provider_name": settings.SITE_NAME,
+        "provider_url": settings.SITE_URL,
+        "html": html,
+        "width": width,
+        "height": None,
+        "cache_age": 300,
+    }
+    image = release.lead_image
+    if image and image.width:
+        data.update(
+            thumbnail_url=absolute_url(image.public_url),
+            thumbnail_width=image.width,
+            thumbnail_height=image.height,
+        )
+    return _json(data)
+
+
+def _bounded(value, *, default: int) -> int:
+    try:
+        return max(100, min(int(value), 2000))
+    except (TypeError, ValueError):
+        return default
+
+
+@json_errors
+def openapi(request):
+    return _json(openapi_description())
+
+
+def openapi_description() -> dict:
+    def listing(item: str, description: str, parameters=()):
+        return {
+            "get": {
+                "summary": description,
+                "parameters": [
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    *parameters,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of results.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{item}Page"}
+                            }
+                        },
+                    },
+                    "404": {"description": "No such page, or a filter names nothing public."},
+                },
+            }
+        }
+
+    def detail(item: str, description: str):
+        return {
+            "get": {
+                "summary": description,
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{item}"}}
+                        },
+                    },
+                    "404": {"description": "Not public (yet), or no such thing."},
+                },
+            }
+        }
+
+    def page_of(item: str):
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer"},
+                "next": {"type": ["string", "null"], "format": "uri"},
+                "previous": {"type": ["string", "null"], "format": "uri"},
+                "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
+            },
+        }
+
+    link = {"type": "string", "format": "uri"}
+    named = {
+        "type": "object",
+        "required": ["name", "slug", "url", "api_url"],
+        "properties": {
+            "name": {"type": "string"},
+            "slug": {"type": "string"},
+            "url": link,
+            "api_url": link,
+        },
+    }
+    slug_filter = [
+        {
+            "name": name,
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": f"A {name}'s slug.",
+        }
+        for name in ("topic", "organisation", "person")
+    ]
+    base = reverse("api:releases").rsplit("/releases/", 1)[0]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{settings.SITE_NAME} API",
+            "version": API_VERSION,
+            "description": "Read-only. What the public newsroom shows, nothing more: published "
+            "press releases and the people, organisations and topics they make public.",
+        },
+        "servers": [{"url": absolute_url(base)}],
+        "paths": {
+            "/releases/": listing(
+                "Release", "Published press releases, newest first.", slug_filter
+            ),
+            "/releases/{slug}/": detail("ReleaseDetail", "One published press release."),
+            "/people/": listing("Named", "People in published press releases."),
+            "/people/{slug}/": detail("Named", "One person, with the 'Om' box as of today."),
+            "/organisations/": listing("Named", "Organisations the public pages show."),
+            "/organisations/{slug}/": detail("Named", "One organisation, with its 'Om' text."),
+            "/topics/": listing("Named", "Topics of published press releases."),
+            "/topics/{slug}/": detail("Named", "One topic."),
+        },
+        "components": {
+            "schemas": {
+                "Named": named,
+                "NamedPage": page_of("Named"),
+                "Release": {
+                    "type": "object",
+                    "required": ["id", "title", "url", "published", "lead", "topics"],
+                    "properties": {
+                        "id": {"type": "string", "description": "Never changes."},
+                        "title": {"type": "string"},
+                        "slug": {"type": "string"},
+                        "url": link,
+                        "api_url": link,
+                        "language": {"type": "string"},
+                        "published": {"type": "string", "format": "date-time"},
+                        "updated": {"type": "string", "format": "date-time"},
+                        "lead": {"type": "string"},
+                        "byline": {
+                            "oneOf": [{"$ref": "#/components/schemas/Named"}, {"type": "null"}]
+                        },
+                        "topics": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Named"},
+                        },
+                        "image": {"type": ["object", "null"]},
+                    },
+                },
+                "ReleasePage": page_of("Release"),
+                "ReleaseDetail": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Release"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "body_html": {"type": "string"},
+                                "about": {"type": "array", "items": {"type": "object"}},
+                                "contacts": {"type": "array", "items": {"type": "object"}},
+                                "quotes": {"type": "array", "items": {"type": "object"}},
+                                "corrections": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                    ]
+                },
+            }
+        },
+    }
