@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
@@ -184,6 +185,44 @@ def test_a_document_without_text_is_refused():
     with pytest.raises(ValidationError) as error:
         convert_docx(saved(document))
     assert error.value.code == "no_title"
+
+
+# Storing the draft ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_picture_the_media_library_cannot_process_is_left_out_and_named(editor, monkeypatch):
+    def refuse(**fields):
+        raise ValidationError("Billedet kunne ikke behandles.", code="unprocessable")
+
+    monkeypatch.setattr(word_import, "image_create", refuse)
+    imported = word_import.create_draft(convert_docx(press_release_docx()), user=editor)
+
+    assert "<img" not in imported.release.body
+    assert imported.images == []
+    assert "Billede 1 kom ikke med: Billedet kunne ikke behandles." in imported.notices
+
+
+@pytest.mark.django_db
+def test_a_failed_save_leaves_no_picture_behind(editor, monkeypatch):
+    deleted = []
+    real_delete = word_import.delete_image_files
+
+    def delete(image):
+        deleted.append(image.master.name)
+        real_delete(image)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(word_import, "delete_image_files", delete)
+    monkeypatch.setattr(PressRelease, "save", fail)
+    with pytest.raises(RuntimeError):
+        word_import.create_draft(convert_docx(press_release_docx()), user=editor)
+
+    assert not Image.objects.exists()
+    assert len(deleted) == 1
+    assert not default_storage.exists(deleted[0])
 
 
 # The admin ----------------------------------------------------------------------------------
