@@ -38,6 +38,7 @@ urlpatterns = [
     path("emner/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("pressefoto/<int:pk>/download/", views.image_download, name="image-download"),
     path("dokumenter/<int:pk>/download/", views.document_download, name="document-download"),
+    path("pressemeddelelser/<slug:slug>/pdf/", views.release_pdf, name="release-pdf"),
     path(
         "pressemeddelelser/<slug:slug>/pressefotos/",
         views.ReleasePressKitView.as_view(),

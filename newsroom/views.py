@@ -21,7 +21,7 @@ from common import throttle
 from common.uploads import ALLOWED_DOCUMENT_EXTENSIONS
 from common.urls import absolute_url
 from media.models import Document, Image, MediaContact
-from newsroom import alerts, search, seo, services
+from newsroom import alerts, pdf, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
 from newsroom.managers import (
@@ -266,6 +266,15 @@ class TopicDetailView(ReleasesOfObjectView):
 
     def get_object_queryset(self):
         return public_topics()
+
+
+def release_pdf(request, slug):
+    """The published release as a PDF, in its own language (newsroom.pdf)."""
+    release = get_object_or_404(PressRelease.objects.published().for_published_page(), slug=slug)
+    release = prefetch_live_parts([release])[0]
+    response = HttpResponse(pdf.release_pdf(release), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{release.slug}.pdf"'
+    return response
 
 
 def document_download(request, pk):
