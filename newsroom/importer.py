@@ -26,6 +26,7 @@ them) gives way to that whole paragraph as the lead; without any summary the fir
 is the lead.
 """
 
+import contextlib
 import datetime
 import hashlib
 import html
@@ -47,7 +48,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -530,6 +531,23 @@ def _exif_artist(upload: ContentFile) -> str:
 # Importing -----------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def commits_without_waiting():
+    """On PostgreSQL, commits that do not wait for the disk while the import runs: several
+    times faster than a flush per entry. A crash can lose the last few entries' commits, never
+    half of one, and the import is simply run again."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 @dataclass
 class ImportReport:
     imported: list[str] = field(default_factory=list)
@@ -659,10 +677,11 @@ class FeedImporter:
         self._images = {}
 
     def run(self, entries: list[FeedEntry]) -> ImportReport:
-        for done, entry in enumerate(entries, start=1):
-            self.import_entry(entry)
-            if self.progress:
-                self.progress(done, len(entries))
+        with commits_without_waiting():
+            for done, entry in enumerate(entries, start=1):
+                self.import_entry(entry)
+                if self.progress:
+                    self.progress(done, len(entries))
         return self.report
 
     # Looked up once per run, not once per entry.
@@ -825,9 +844,6 @@ class FeedImporter:
     ) -> PressRelease:
         if source is None:
             release = PressRelease(guid=plan.own_uuid or uuid.uuid4())
-            release.status = self._status(plan.publish_at)
-            # Old news: the alert worker must not mail subscribers about it.
-            release.alerts_queued_at = timezone.now()
             release._change_reason = _("Imported from %(feed)s") % {"feed": self.label}
         else:
             release = PressRelease.objects.get(pk=source.release_id)
@@ -837,20 +853,32 @@ class FeedImporter:
         release.body = plan.body
         release.publish_at = plan.publish_at
         release.language = plan.language
-        if source is not None and release.status in PressRelease.RELEASED:
-            release.update_record()  # a moved date rewrites the record as of the new date
+        if source is None:
+            release.status = self._status(plan.publish_at)
+            # Old news: the alert worker must not mail subscribers about it.
+            release.alerts_queued_at = timezone.now()
+            release.was_public = release.is_published
+        if release.status in PressRelease.RELEASED:
+            # As publishing does: the "Om" boxes and contacts fixed as of the release date (a
+            # new release has none; an updated one keeps its frozen boxes unless the date moved).
+            release.update_record()
+        topics = [self._topic(name) for name in plan.topics]
+        if source is None and topics:
+            # History was half of an import's time: one record, written as the topics are
+            # added (so it has them), instead of one for the insert and one for the topics.
+            release.skip_history_when_saving = True
         release.save()
-        release.topics.set([self._topic(name) for name in plan.topics])
+        if source is None:
+            release.__dict__.pop("skip_history_when_saving", None)
+            release.topics.add(*topics)
+            if topics:
+                release.history.update(history_type="+")  # that record is the creation
+        else:
+            release.topics.set(topics)
         if image is not None:
             self._link_lead_image(release, image)
         elif not plan.image_url and source is not None and source.image_url:
             release.image_links.filter(order=0).delete()  # the entry has lost its image
-        if source is None and release.status in PressRelease.RELEASED:
-            # As publishing does: the "Om" boxes and contacts fixed as of the release date.
-            release.freeze_record()
-            PressRelease.objects.filter(pk=release.pk).update(
-                record=release.record, was_public=release.is_published
-            )
         source = source or ReleaseSource(release=release, guid=plan.guid)
         source.original_url = plan.original_url
         source.image_url = plan.image_url

@@ -280,6 +280,8 @@ class PressRelease(TimeStampedModel):
 
     def about_boxes_on(self, day) -> list[dict]:
         """The "Om" boxes written from today's data as of `day` (the record not consulted)."""
+        if self.pk is None:
+            return []  # not saved yet, so nobody is linked (a record frozen before the insert)
         boxes = [
             person_box(link.person, link.person.biography_on(day))
             for link in self.person_links.all()
@@ -288,6 +290,8 @@ class PressRelease(TimeStampedModel):
         return boxes
 
     def contacts_now(self) -> list[dict]:
+        if self.pk is None:
+            return []
         return [contact_data(link.contact) for link in self.contact_links.all()]
 
     @property

@@ -8,7 +8,7 @@ import zoneinfo
 import feedparser
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from common.richtext import sanitize_html
 from media.models import Image
@@ -104,8 +104,10 @@ def empty_the_newsroom():
 
 
 def import_feed(*args) -> str:
+    """The command's report (in English: the tests read it)."""
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_feed", *[str(a) for a in args], stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command("import_feed", *[str(a) for a in args], stdout=out, stderr=err)
     return out.getvalue()
 
 
@@ -212,6 +214,10 @@ def test_an_entry_becomes_a_published_release_with_its_own_time(tmp_path, client
     assert sorted(t.name for t in release.topics.all()) == ["Børn og unge", "Økonomi"]
     assert Topic.objects.count() == 2
     assert release.source.original_url == "https://old.example/pressreleases/nyhed-1-100"
+    # One history entry, the creation, with its topics (a restore keeps them).
+    [created] = release.history.all()
+    assert created.history_type == "+" and created.history_change_reason.startswith("Imported")
+    assert sorted(row.topic.name for row in created.topics.all()) == ["Børn og unge", "Økonomi"]
     image = release.lead_image
     assert image.credit == "Ole Fotograf" and image.master and image.width == 120
     assert client.get(release.get_absolute_url()).status_code == 200
@@ -233,6 +239,7 @@ def test_a_changed_entry_updates_its_release_and_nothing_else_moves(tmp_path):
     assert one.body == "<p>Rettet brødtekst.</p>" and one.pk == first["Nyhed 1"][0]
     assert one.version == first["Nyhed 1"][1] + 1
     assert (two.pk, two.version) == first["Nyhed 2"]
+    assert [h.history_type for h in one.history.all()] == ["~", "+"]
     assert PressRelease.objects.count() == 2
 
 
@@ -320,8 +327,7 @@ def test_an_image_that_fails_the_checks_is_left_out_and_reported(tmp_path, name,
         f'<enclosure url="{image.as_uri()}" type="image/jpeg" length="{len(data)}"/>'
         "<media:credit>Ole Fotograf</media:credit>"
     )
-    with translation_en():
-        output = import_feed(write(tmp_path, rss(item(1, extra=extra))))
+    output = import_feed(write(tmp_path, rss(item(1, extra=extra))))
     assert "1 imported" in output and "Imported with problems:" in output
     assert f"Image {image.as_uri()} left out" in output and reason in output, output
     release = PressRelease.objects.get()
@@ -333,8 +339,7 @@ def test_a_photo_without_any_credit_is_left_out(tmp_path):
     extra = f'<enclosure url="{image.as_uri()}" type="image/jpeg" length="1"/>'
     body = "<p>Tekst.</p>"
     data = rss(item(1, extra=extra, body=body)).replace(b"<link>https://old.example/", b"<link>")
-    with translation_en():
-        output = import_feed(write(tmp_path, data))
+    output = import_feed(write(tmp_path, data))
     assert "no photographer credit" in output
     assert PressRelease.objects.get().images.count() == 0
 
@@ -363,7 +368,7 @@ def test_an_entry_that_fails_leaves_nothing_of_itself(tmp_path, monkeypatch):
 
 def test_dry_run_writes_nothing(tmp_path):
     output = import_feed(write(tmp_path, rss(item(1) + item(2, date=""))), "--dry-run")
-    assert output.startswith("Dry run") and "1 imported" in output and "1 skipped" in output
+    assert "1 to import" in output and "1 to skip (dry run: nothing was written)" in output
     assert not PressRelease.objects.exists() and not Topic.objects.exists()
 
 
@@ -371,8 +376,10 @@ def test_a_feed_read_from_the_network_may_not_name_local_files(tmp_path):
     image = write(tmp_path, jpeg_bytes(), "foto.jpg")
     extra = f'<enclosure url="{image.as_uri()}" type="image/jpeg" length="1"/>'
     entries = read_feed(rss(item(1, extra=extra + "<media:credit>Ole</media:credit>")))
-    report = FeedImporter(files_allowed=False).run(entries)
-    assert report.imported == ["Nyhed 1"] and "left out" in report.problems[0][1]
+    with translation.override("en"):
+        report = FeedImporter(files_allowed=False).run(entries)
+    assert report.imported == ["Nyhed 1"]
+    assert "only http and https addresses are followed" in report.problems[0][1]
     assert not Image.objects.exists()
 
 
@@ -436,11 +443,15 @@ def test_atom_summary_only(tmp_path):
 def test_progress_goes_to_stderr(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_feed", str(write(tmp_path, rss(item(1)))), stdout=out, stderr=err)
-    assert "Importing [" in err.getvalue() and "1/1" in err.getvalue()
-    assert "Importing" not in out.getvalue()
+    assert "] 1/1" in err.getvalue()
+    assert "1/1" not in out.getvalue()
 
 
-def translation_en():
-    from django.utils import translation
-
-    return translation.override("en")
+def test_the_report_is_in_danish_on_a_danish_site(tmp_path):
+    out = io.StringIO()
+    with translation.override("da"):
+        call_command(
+            "import_feed", str(write(tmp_path, rss(item(1, date="")))), stdout=out, stderr=out
+        )
+    assert "1 poster: 0 importeret" in out.getvalue()
+    assert "Nyhed 1: den har ingen udgivelsesdato" in out.getvalue()

@@ -6,7 +6,9 @@ test client: no network, so the figures are the application's own cost.
 """
 
 import datetime
+import io
 import statistics
+import tempfile
 import time
 
 from django.core.management import call_command
@@ -18,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.demo.seed import load_demo
+from newsroom.feedformats import RssWithContent
 from newsroom.models import PressRelease, ReleaseImage, ReleasePerson, Topic
 
 
@@ -28,12 +31,18 @@ class Command(BaseCommand):
         parser.add_argument("--releases", type=int, default=300)
         parser.add_argument("--repeat", type=int, default=30)
         parser.add_argument(
+            "--import-entries",
+            type=int,
+            default=300,
+            help="Entries in the timed archive import (0: none).",
+        )
+        parser.add_argument(
             "--existing",
             action="store_true",
             help="Measure the database as it is (e.g. after seed_bench --releases 10000).",
         )
 
-    def handle(self, *args, releases, repeat, existing, **options):
+    def handle(self, *args, releases, repeat, existing, import_entries, **options):
         if existing:
             seed = PressRelease.objects.published().filter(people__isnull=False).first()
         else:
@@ -89,6 +98,9 @@ class Command(BaseCommand):
                 f"{name:<18}{statistics.median(timings):>11.1f}{p95:>9.1f}{p99:>9.1f}"
                 f"{len(queries.captured_queries):>9}"
             )
+        if import_entries:
+            # After the pages, whose figures must not count the imported releases.
+            self.time_import(import_entries)
 
     def grow(self, seed, count):
         """Releases like the seed, sharing its people, topics and photo."""
@@ -111,3 +123,34 @@ class Command(BaseCommand):
             release.topics.set(topics[: 1 + number % len(topics)])
             ReleasePerson.objects.create(release=release, person=person)
             ReleaseImage.objects.create(release=release, image=image)
+
+    def time_import(self, count):
+        """manage.py import_feed's pace: an RSS file of `count` entries without images (the
+        full text as our own feeds write it), imported, then imported again unchanged."""
+        feed = RssWithContent(
+            title="Et andet pressrum", link="https://old.example/", description="Arkiv"
+        )
+        body = PressRelease.objects.order_by("pk").values_list("body", flat=True).first() or ""
+        start = timezone.now() - datetime.timedelta(days=count)
+        for number in range(count):
+            lead = f"Indledning {number} om samskabelse og velfærd."
+            feed.add_item(
+                title=f"Importeret pressemeddelelse {number} om samskabelse",
+                link=f"https://old.example/pressreleases/{number}",
+                description=lead,
+                unique_id=f"https://old.example/?p={number}",
+                pubdate=start + datetime.timedelta(days=number),
+                categories=["Samskabelse", "Arkiv", f"Emne {number % 7}"],
+                content_html=f"<p><strong>{lead}</strong></p>{body}",
+            )
+        with tempfile.NamedTemporaryFile(suffix=".xml") as file:
+            feed.write(file, "utf-8")
+            file.flush()
+            for label in ("import_feed", "again"):
+                started = time.perf_counter()
+                call_command("import_feed", file.name, verbosity=0, stdout=io.StringIO())
+                seconds = time.perf_counter() - started
+                self.stdout.write(
+                    f"{label:<18}{count} entries (RSS, no images) in {seconds:.2f} s: "
+                    f"{count / seconds:.0f} entries/s"
+                )

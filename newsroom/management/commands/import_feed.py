@@ -2,6 +2,7 @@ import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.utils.translation import gettext as _
 
 from newsroom.importer import FeedError, FeedImporter, load_feed, read_feed
 
@@ -87,26 +88,43 @@ class Command(BaseCommand):
         """One line on stderr, redrawn in place: the report on stdout stays clean."""
         width = 30
         filled = int(width * done / max(total, 1))
-        bar = f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        bar = f"\r{_('Importing')} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
         self.stderr.write(bar, style_func=str, ending="\n" if done >= total else "")
         self.stderr.flush()
 
     def write_report(self, report, total: int, seconds: float):
+        counts = {
+            "total": total,
+            "imported": len(report.imported),
+            "updated": len(report.updated),
+            "unchanged": len(report.unchanged),
+            "skipped": len(report.skipped),
+        }
+        if report.dry_run:
+            summary = _(
+                "%(total)d entries: %(imported)d to import, %(updated)d to update, "
+                "%(unchanged)d unchanged, %(skipped)d to skip (dry run: nothing was written)."
+            )
+        else:
+            summary = _(
+                "%(total)d entries: %(imported)d imported, %(updated)d updated, "
+                "%(unchanged)d unchanged, %(skipped)d skipped."
+            )
         written = len(report.imported) + len(report.updated)
-        rate = f", {written / seconds:.0f} releases/s" if written and seconds else ""
-        prefix = "Dry run, nothing written. Would have: " if report.dry_run else ""
-        self.stdout.write(
-            f"{prefix}{total} entries: {len(report.imported)} imported, "
-            f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-            f"{len(report.skipped)} skipped ({seconds:.1f} s{rate})."
-        )
-        if report.skipped:
-            self.stdout.write("Skipped:")
-            for name, reason in report.skipped:
-                self.stdout.write(f"  - {name}: {reason}")
-        if report.problems:
-            self.stdout.write("Imported with problems:")
-            for name, problem in report.problems:
-                self.stdout.write(f"  - {name}: {problem}")
+        pace = ""
+        if written and seconds and not report.dry_run:
+            pace = " " + _("%(seconds).1f s, %(rate)d releases a second.") % {
+                "seconds": seconds,
+                "rate": written / seconds,
+            }
+        self.stdout.write(summary % counts + pace)
+        for heading, lines in (
+            (_("Skipped:"), report.skipped),
+            (_("Imported with problems:"), report.problems),
+        ):
+            if lines:
+                self.stdout.write(heading)
+                for name, reason in lines:
+                    self.stdout.write(f"  - {name}: {reason}")
         if not report.skipped and not report.problems:
-            self.stdout.write(self.style.SUCCESS("No problems."))
+            self.stdout.write(self.style.SUCCESS(_("No problems.")))
