@@ -16,7 +16,7 @@ What a newsroom's feed adds around the release's own text is recognised and not 
 - a leading <figure> with an <img>, when the entry carries an image (enclosure, media:content,
   JSON Feed `image`): the lead photo shown above the text. Its alt text, caption and a closing
   "Foto: NAME"/"Photo: NAME" credit go to the imported photo;
-- a leading <p><strong>…</strong></p> that says the summary again: the lead;
+- a first paragraph that says the summary again (ours: <p><strong>…</strong></p>): the lead;
 - a trailing "For yderligere oplysninger"/"For further information" heading followed only by
   paragraphs with a phone or e-mail link: the contact block;
 - the photo credits our pages write after body images (<span class="credit">).
@@ -28,12 +28,13 @@ is the lead.
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import html
+import http.client
 import io
 import json
 import re
-import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -88,8 +89,8 @@ class Skip(Exception):
 
 @dataclass
 class FeedEntry:
-    """One entry, the same whatever the format. Text fields are plain text, `content_html` and
-    `summary_html` HTML with their links made absolute against `base_url`."""
+    """One entry, the same whatever the format. Text fields are plain text; `content_html` and
+    `summary_html` are HTML as the feed gives it, its relative links relative to `base_url`."""
 
     guid: str
     title: str
@@ -113,7 +114,7 @@ def load_feed(source: str) -> tuple[bytes, str, bool]:
     if source.startswith(("http://", "https://")):
         try:
             data = _fetch(source, limit=FEED_MAX_BYTES)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, http.client.HTTPException) as error:
             raise FeedError(
                 _("The feed could not be fetched from %(url)s: %(error)s")
                 % {"url": source, "error": error}
@@ -130,7 +131,10 @@ def load_feed(source: str) -> tuple[bytes, str, bool]:
             % {"path": path, "error": error.strerror or error}
         ) from None
     if len(data) > FEED_MAX_BYTES:
-        raise FeedError(_("The feed file is larger than %(limit)s MB.") % {"limit": 200})
+        raise FeedError(
+            _("The feed file is larger than %(limit)s MB.")
+            % {"limit": FEED_MAX_BYTES // (1024 * 1024)}
+        )
     return data, "", True
 
 
@@ -293,29 +297,33 @@ def _json_date(value) -> datetime.datetime | None:
 def _entry_from_json(item: dict, home: str, language: str) -> FeedEntry:
     link = urllib.parse.urljoin(home, item.get("url") or item.get("external_url") or "")
     base = link or home
-    image_url, image_type = item.get("image") or "", ""
+    image_url, image_type = str(item.get("image") or ""), ""
     if not image_url:
         attachment = next(
             (
                 a
                 for a in item.get("attachments") or []
-                if isinstance(a, dict) and _is_image(a.get("url") or "", a.get("mime_type", ""))
+                if isinstance(a, dict)
+                and _is_image(str(a.get("url") or ""), str(a.get("mime_type") or ""))
             ),
             None,
         )
         if attachment:
-            image_url, image_type = attachment.get("url") or "", attachment.get("mime_type", "")
+            image_url = str(attachment.get("url") or "")
+            image_type = str(attachment.get("mime_type") or "")
     authors = item.get("authors") or [item.get("author")]
     author = authors[0] if isinstance(authors[0], dict) else {}
     moment = item.get("date_published") or item.get("date_modified")
+    tags = item.get("tags")
     return FeedEntry(
         guid=str(item.get("id") or "").strip() or link,
         title=" ".join(str(item.get("title") or "").split()),
         link=link,
         published=_json_date(moment) if moment else None,
         summary=" ".join(str(item.get("summary") or "").split()),
-        content_html=item.get("content_html") or text_to_html(item.get("content_text") or ""),
-        categories=[str(tag) for tag in item.get("tags") or []],
+        content_html=str(item.get("content_html") or "")
+        or text_to_html(str(item.get("content_text") or "")),
+        categories=[str(tag) for tag in tags] if isinstance(tags, list) else [],
         image_url=urllib.parse.urljoin(base, image_url) if image_url else "",
         image_type=image_type,
         author=str(author.get("name") or "").strip(),
@@ -359,13 +367,14 @@ CREDIT_SPAN = re.compile(r'\s*<span class="credit">(?:(?!</span>).)*</span>', re
 EXCERPT_END = " .…[]"
 
 
-def _in_every_language(msgid: str) -> set[str]:
+@functools.cache
+def _in_every_language(msgid: str) -> frozenset[str]:
     """The message in English and in each of the site's languages."""
     texts = {msgid}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             texts.add(_(msgid))
-    return texts
+    return frozenset(texts)
 
 
 def _own_url(value: str) -> str:
@@ -426,12 +435,11 @@ def _lead_figure(inner: str) -> LeadFigure:
     caption_match = FIGCAPTION.search(inner)
     caption = html_to_text(caption_match["inner"]) if caption_match else ""
     credit = ""
-    for template in _in_every_language("Photo: %(credit)s"):
-        prefix = template.split("%(credit)s")[0]
-        at = caption.rfind(prefix)
-        if prefix and at != -1 and (at == 0 or caption[at - 1] == " "):
-            caption, credit = caption[:at].strip(), caption[at + len(prefix) :].strip()
-            break
+    # The last "Foto: " (or "Photo: ") starts the credit; a caption may say "Foto:" itself.
+    prefixes = [t.split("%(credit)s")[0] for t in _in_every_language("Photo: %(credit)s")]
+    at, prefix = max((caption.rfind(p), p) for p in prefixes if p)
+    if at != -1 and (at == 0 or caption[at - 1] == " "):
+        caption, credit = caption[:at].strip(), caption[at + len(prefix) :].strip()
     alt_text = html.unescape(alt[1]).strip() if alt else ""
     return LeadFigure(
         alt_text="" if alt_text == DECORATIVE_ALT else alt_text, caption=caption, credit=credit
@@ -461,17 +469,15 @@ def _without_contact_block(text: str) -> str:
 
 
 def _media_prefix() -> str:
-    media_url = settings.MEDIA_URL
-    return (
-        media_url
-        if media_url.startswith(("http://", "https://"))
-        else (f"{settings.SITE_URL}{media_url}")
-    )
+    """How this newsroom's feeds write the address of a file in its media storage."""
+    if settings.MEDIA_URL.startswith(("http://", "https://")):
+        return settings.MEDIA_URL  # object storage with a domain of its own
+    return f"{settings.SITE_URL}{settings.MEDIA_URL}"
 
 
 def _fetch(url: str, *, limit: int) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "Newsroom archive import"})
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
         data = response.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
@@ -495,7 +501,7 @@ def fetch_image(url: str, *, declared_type: str = "", files_allowed: bool = Fals
             data = _fetch(url, limit=limit)
         else:
             raise ValueError(_("only http and https addresses are followed"))
-    except (OSError, ValueError, SuspiciousFileOperation, urllib.error.URLError) as error:
+    except (OSError, ValueError, SuspiciousFileOperation, http.client.HTTPException) as error:
         raise ValidationError(
             _("The image could not be fetched: %(error)s") % {"error": error}, code="unfetchable"
         ) from None
@@ -533,9 +539,9 @@ def _exif_artist(upload: ContentFile) -> str:
 
 @contextlib.contextmanager
 def commits_without_waiting():
-    """On PostgreSQL, commits that do not wait for the disk while the import runs: several
-    times faster than a flush per entry. A crash can lose the last few entries' commits, never
-    half of one, and the import is simply run again."""
+    """On PostgreSQL, commits that do not wait for the disk while the import runs, instead of a
+    flush per entry. A crash can lose the last few entries' commits, never half of one, and the
+    import is simply run again."""
     if connection.vendor != "postgresql":
         yield
         return
