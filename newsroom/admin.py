@@ -86,7 +86,17 @@ class QuoteInline(OrderedInline):
 
 
 # What the release says, in the order the form shows it; publishing fields follow.
-CONTENT_FIELDS = ["title", "slug", "language", "lead", "body", "byline", "topics", "documents"]
+CONTENT_FIELDS = [
+    "title",
+    "slug",
+    "language",
+    "original",
+    "lead",
+    "body",
+    "byline",
+    "topics",
+    "documents",
+]
 
 
 class PressReleaseForm(forms.ModelForm):
@@ -232,7 +242,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     # A release's earlier address keeps redirecting to it: no new release takes it over.
     slug_reserved = staticmethod(earlier_address_owner)
-    autocomplete_fields = ["byline", "topics", "documents"]
+    autocomplete_fields = ["byline", "original", "topics", "documents"]
     inlines = [
         ReleaseImageInline,
         ReleaseContactInline,

@@ -197,6 +197,15 @@ def queue_alerts(*, now: datetime.datetime | None = None) -> int:
                 continue
             if release.publish_at >= now - ALERT_MAX_AGE:
                 subscribers = Subscription.objects.matching(release).filter(confirmed_at__lte=now)
+                # One alert per story, in the subscriber's language where there is a version in
+                # it: a subscriber whose language has its own published version gets that one.
+                versions = release.published_versions()
+                story = [release.pk, *(version.pk for version in versions)]
+                subscribers = subscribers.exclude(
+                    pk__in=AlertDelivery.objects.filter(release_id__in=story).values(
+                        "subscription_id"
+                    )
+                ).exclude(language__in={v.language for v in versions} - {release.language})
                 created = AlertDelivery.objects.bulk_create(
                     [AlertDelivery(release=release, subscription=s) for s in subscribers],
                     ignore_conflicts=True,
@@ -304,9 +313,11 @@ def header_text(text: str) -> str:
 
 def build_alert(*, release: PressRelease, subscription: Subscription, delivery=None):
     unsubscribe = unsubscribe_url(subscription)
+    with translation.override(subscription.language):
+        release_url = absolute_url(release.get_absolute_url())  # under /en/ for English readers
     context = {
         "release": release,
-        "release_url": absolute_url(release.get_absolute_url()),
+        "release_url": release_url,
         "manage_url": manage_url(subscription),
         "unsubscribe_url": unsubscribe,
         "SITE_NAME": settings.SITE_NAME,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Enclosure
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
@@ -74,13 +75,15 @@ def scope_object(scope=None, slug=None):
 
 
 def releases_in_scope(obj):
-    return PressRelease.objects.published().about(obj)
+    # Each story once, in the feed's language (the URL's: /en/feeds/... is English) where it
+    # has a version in it.
+    return PressRelease.objects.published().about(obj).one_per_story(get_language())
 
 
 class ReleaseFeed(Feed):
     """The newest published releases in full, with the lead photo as enclosure."""
 
-    language = settings.LANGUAGE_CODE
+    language = None  # the URL's: Danish feeds at /feeds/..., English ones at /en/feeds/...
     item_guid_is_permalink = False
 
     def __init__(self, format_name: str):
@@ -153,7 +156,7 @@ class ReleaseFeed(Feed):
                 "feeds/release_content.html", {"release": item, "SITE_URL": settings.SITE_URL}
             ),
             "image_url": absolute_url(image.public_url) if image else "",
-            "language": settings.LANGUAGE_CODE,
+            "language": item.language,
         }
 
 

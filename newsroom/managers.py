@@ -1,7 +1,7 @@
 import math
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 
@@ -95,6 +95,16 @@ class PressReleaseQuerySet(models.QuerySet):
         if next_at is None:
             return default
         return min(default, max(0, math.ceil((next_at - now).total_seconds())))
+
+    def one_per_story(self, language: str):
+        """Each story once: a release in another language is left out where its story has a
+        published version in `language` (that version stands for it)."""
+        published = self.model.objects.published()
+        original_in_language = published.filter(pk=OuterRef("original_id"), language=language)
+        version_in_language = published.filter(original=OuterRef("pk"), language=language)
+        return self.exclude(
+            ~Q(language=language) & (Exists(original_in_language) | Exists(version_in_language))
+        )
 
     def for_listing(self):
         """What a list row shows: byline, topics and the lead photo, in constant queries."""

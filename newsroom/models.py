@@ -76,6 +76,18 @@ class PressRelease(TimeStampedModel):
         default="da",
         help_text=_("The language the release is written in."),
     )
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="versions",
+        verbose_name=_("version of"),
+        help_text=_(
+            "For a version in another language: the release it is a version of. The two link "
+            "to each other on their pages."
+        ),
+    )
     lead = models.TextField(
         _("lead"), help_text=_("The opening paragraph, shown in lists and feeds.")
     )
@@ -205,6 +217,46 @@ class PressRelease(TimeStampedModel):
     def clean(self):
         if self.status in {self.Status.SCHEDULED, self.Status.EMBARGOED} and not self.publish_at:
             raise ValidationError({"publish_at": _("A scheduled release needs a publish time.")})
+        self._check_original()
+
+    def _check_original(self):
+        """A version points at an original in another language, itself no version, and each
+        language has one version."""
+        original = self.original
+        if original is None:
+            return
+        if original.pk == self.pk:
+            raise ValidationError({"original": _("A release cannot be a version of itself.")})
+        if original.original_id:
+            raise ValidationError(
+                {"original": _("Choose the original release, not another version of it.")}
+            )
+        if self.pk and self.versions.exists():
+            raise ValidationError(
+                {"original": _("This release has versions of its own, so it is an original.")}
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {"original": _("The original must be in another language than this version.")}
+            )
+        taken = original.versions.filter(language=self.language).exclude(pk=self.pk)
+        if taken.exists():
+            raise ValidationError(
+                {
+                    "original": _("%(original)s already has a version in this language: %(taken)s.")
+                    % {"original": original.title, "taken": taken.first().title}
+                }
+            )
+
+    def published_versions(self) -> list:
+        """This story's other published language versions (the original and its versions)."""
+        root_id = self.original_id or self.pk
+        return list(
+            PressRelease.objects.published()
+            .filter(models.Q(pk=root_id) | models.Q(original_id=root_id))
+            .exclude(pk=self.pk)
+            .only("title", "slug", "language", "original_id")
+        )
 
     def get_preview_url(self):
         return reverse("newsroom:release-preview", kwargs={"pk": self.pk})

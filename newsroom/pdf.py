@@ -8,8 +8,15 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from PIL import ImageFile
+
+# Importing WeasyPrint switches on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which
+# would let a damaged upload through the upload checks (common/uploads.py): switched back.
+_load_truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated_images
 
 
 class MediaOnlyFetcher(URLFetcher):

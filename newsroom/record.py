@@ -5,11 +5,16 @@ PressRelease.record when a release is published, so what an old release said sta
 """
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 
 def position_data(position, day) -> dict:
+    # In the language being written (the release's, or the page's): English where there is an
+    # English title, else the Danish one, marked as Danish.
+    title, title_lang = position.title_in(get_language())
     return {
-        "title": position.title,
+        "title": title,
+        "title_lang": title_lang,
         "organisation": position.organisation.label,
         "organisation_url": position.organisation.get_absolute_url(),
         "period": position.period_on(day),
@@ -34,13 +39,15 @@ def person_box(person, biography) -> dict:
 
 
 def organisation_box(organisation) -> dict:
+    about, about_lang = organisation.about_in(get_language())
     return {
         "kind": "organisation",
         "pk": organisation.pk,
         "name": organisation.display_name,
         "slug": organisation.slug,
         "url": organisation.get_absolute_url(),
-        "about": organisation.about,
+        "about": about,
+        "about_lang": about_lang,
     }
 
 

@@ -4,14 +4,14 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -52,7 +52,7 @@ class ReleaseIndexView(ListView):
 
     def get_queryset(self):
         self.filter_form = ReleaseFilterForm(self.request.GET or None)
-        releases = PressRelease.objects.published()
+        releases = PressRelease.objects.published().one_per_story(get_language())
         if self.filter_form.is_valid():
             releases = self.filter_form.filter(releases)
         return releases.for_listing()
@@ -70,10 +70,34 @@ class ReleaseDetailView(DetailView):
     context_object_name = "release"
 
     def get_queryset(self):
-        return PressRelease.objects.published().for_published_page()
+        has_versions = Exists(PressRelease.objects.filter(original=OuterRef("pk")))
+        return (
+            PressRelease.objects.published()
+            .for_published_page()
+            .annotate(has_versions=has_versions)
+        )
 
     def get_object(self, queryset=None):
         return prefetch_live_parts([super().get_object(queryset)])[0]
+
+    def language_versions(self, release) -> list[dict]:
+        """The story in each language it is published in, each at its address in its own
+        language (the English version under /en/), this release included."""
+        if not (release.original_id or release.has_versions):
+            return []  # one language: no query
+        versions = []
+        for version in sorted([release, *release.published_versions()], key=lambda v: v.language):
+            with translation.override(version.language):
+                versions.append(
+                    {
+                        "code": version.language,
+                        "name_local": get_language_info(version.language)["name_local"],
+                        "title": version.title,
+                        "url": version.get_absolute_url(),
+                        "is_current": version.pk == release.pk,
+                    }
+                )
+        return versions if len(versions) > 1 else []
 
     def get(self, request, *args, **kwargs):
         try:
@@ -109,6 +133,7 @@ class ReleaseDetailView(DetailView):
             json_ld=seo.release_data(release),
             # On the public page every person and organisation named is public: link them.
             link_about_boxes=True,
+            release_versions=self.language_versions(release),
             **kwargs,
         )
 
@@ -248,8 +273,14 @@ class OrganisationDetailView(ReleasesOfObjectView):
             .select_related("person")
             .chairs_first()
         )
+        language = get_language()
+        for position in positions:
+            position.shown_title, position.shown_title_lang = position.title_in(language)
+        about, about_lang = self.object.about_in(language)
         return super().get_context_data(
             json_ld=seo.standalone(seo.organisation_data(self.object)),
+            about=about,
+            about_lang=about_lang,
             as_of=day,
             as_of_is_today=day == timezone.localdate(),
             as_of_error=day_error,

@@ -12,7 +12,7 @@ from organisations.models import Organisation
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "slug", "kind", "website", "logo", "about"]
+        fields = ["name", "short_name", "slug", "kind", "website", "logo", "about", "about_en"]
 
     def clean_logo(self):
         # Checked like every upload and stored as a public file the way press photos are
@@ -34,7 +34,7 @@ class OrganisationAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     # As Organisation.save(): the short name, else the name.
     slug_from = ("short_name", "name")
-    fields = ["name", "short_name", "slug", "kind", "website", "logo", "about"]
+    fields = ["name", "short_name", "slug", "kind", "website", "logo", "about", "about_en"]
 
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, obj):

@@ -40,6 +40,11 @@ class Organisation(TimeStampedModel):
         blank=True,
         help_text=_('The boilerplate shown as "Om ..." after releases about this organisation.'),
     )
+    about_en = RichTextField(
+        _("about in English"),
+        blank=True,
+        help_text=_("For English releases and pages. Empty: the Danish text, marked as Danish."),
+    )
 
     history = HistoricalRecords()
 
@@ -67,6 +72,13 @@ class Organisation(TimeStampedModel):
         if not self.slug:
             self.slug = unique_slug(Organisation, self.short_name or self.name, instance_pk=self.pk)
         super().save(*args, **kwargs)
+
+    def about_in(self, language: str) -> tuple[str, str]:
+        """The "Om" text in the language asked for where there is one, else the Danish text:
+        (html, the language it is in)."""
+        if language == "en" and self.about_en:
+            return self.about_en, "en"
+        return self.about, "da"
 
     def get_absolute_url(self):
         return reverse("newsroom:organisation-detail", kwargs={"slug": self.slug})

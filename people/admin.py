@@ -24,7 +24,11 @@ class PositionInline(admin.StackedInline):
     form = PositionForm
     extra = 1
     autocomplete_fields = ["organisation"]
-    fields = [("title", "organisation", "kind"), ("start", "end", "ended_undated"), "note"]
+    fields = [
+        ("title", "title_en", "organisation", "kind"),
+        ("start", "end", "ended_undated"),
+        "note",
+    ]
 
     class Media:
         css = {"all": ["css/admin-positions.css"]}

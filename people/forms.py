@@ -64,7 +64,16 @@ class PositionForm(forms.ModelForm):
 
     class Meta:
         model = Position
-        fields = ["title", "organisation", "kind", "start", "end", "ended_undated", "note"]
+        fields = [
+            "title",
+            "title_en",
+            "organisation",
+            "kind",
+            "start",
+            "end",
+            "ended_undated",
+            "note",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -125,6 +125,12 @@ class Position(models.Model):
     title = models.CharField(
         _("role title"), max_length=200, help_text=_("For example direktør, formand, ansat.")
     )
+    title_en = models.CharField(
+        _("role title in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("For English releases and pages, for example CEO. Empty: the Danish title."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.EMPLOYMENT)
     start = models.DateField(_("start"), null=True, blank=True)
     start_precision = models.CharField(
@@ -180,6 +186,13 @@ class Position(models.Model):
             end = last_day(self.end, self.end_precision)
             if end < start:
                 raise ValidationError({"end": _("The end comes before the start.")})
+
+    def title_in(self, language: str) -> tuple[str, str]:
+        """The title in the language asked for where there is one, else the Danish title:
+        (text, the language it is in)."""
+        if language == "en" and self.title_en:
+            return self.title_en, "en"
+        return self.title, "da"
 
     def is_held_on(self, day: datetime.date) -> bool:
         if self.start and self.start > day:

@@ -54,6 +54,12 @@ def language_versions(context):
     path = request.path if request else "/"
     query = request.META.get("QUERY_STRING", "") if request else ""
     current = get_language()
+    # A release with versions in other languages: each language's link is that version.
+    release_versions = context.get("release_versions")
+    if release_versions:
+        return [
+            {**version, "is_current": version["code"] == current} for version in release_versions
+        ]
     versions = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code)

@@ -60,3 +60,10 @@ def test_a_pdf_fetches_nothing_but_our_own_media():
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_making_pdfs_leaves_damaged_uploads_refused(client, seed_release):
+    from PIL import ImageFile
+
+    client.get(f"{seed_release.get_absolute_url()}pdf/")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
