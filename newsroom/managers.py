@@ -185,7 +185,9 @@ def public_people():
     from newsroom.models import PressRelease
     from people.models import Person
 
-    return Person.objects.filter(pk__in=PressRelease.objects.published().values("people"))
+    return Person.objects.filter(
+        Q(pk__in=PressRelease.objects.published().values("people")) | Q(is_public=True)
+    )
 
 
 def public_organisations():
@@ -202,13 +204,13 @@ def public_organisations():
         organisation=models.OuterRef("pk"), release__in=published
     )
     bylined = published.filter(byline=models.OuterRef("pk"))
-    public_person = ReleasePerson.objects.filter(
+    in_published_release = ReleasePerson.objects.filter(
         person=models.OuterRef("person"), release__in=published
     )
     careers = (
         Position.objects.shown_on(timezone.localdate())
         .filter(organisation=models.OuterRef("pk"))
-        .filter(models.Exists(public_person))
+        .filter(models.Exists(in_published_release) | Q(person__is_public=True))
     )
     return Organisation.objects.filter(
         models.Exists(about) | models.Exists(bylined) | models.Exists(careers)

@@ -47,6 +47,7 @@ class PersonForm(forms.ModelForm):
             "portrait_credit",
             "email",
             "phone",
+            "is_public",
         ]
 
     def clean_portrait(self):
@@ -75,13 +76,13 @@ class PersonForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     form = PersonForm
-    list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone"]
+    list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone", "is_public"]
     list_display_links = ["portrait_thumbnail", "name"]
     search_fields = ["name", "positions__title", "positions__organisation__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PositionInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "birth_date", "birth_year", "bio"]}),
+        (None, {"fields": ["name", "slug", "birth_date", "birth_year", "bio", "is_public"]}),
         (_("Portrait"), {"fields": ["portrait", "portrait_credit"]}),
         (_("Contact"), {"fields": ["email", "phone"]}),
     ]

@@ -37,6 +37,16 @@ class Person(TimeStampedModel):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Off by default: a person entered for an embargoed release must not appear before it.
+    is_public = models.BooleanField(
+        _("public without a release"),
+        default=False,
+        help_text=_(
+            "Show this person's page (and on their organisations' pages) even before a "
+            "published release names them, for example a board member. People in a published "
+            "release are public anyway."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -115,3 +115,22 @@ def test_a_person_page_says_which_day_it_shows(client, growing_board):
     html = client.get(members[0].get_absolute_url()).content.decode()
     today = timezone.localdate()
     assert f'<p class="as-of">Pr. {today.day}. ' in html and f"{today.year}.</p>" in html
+
+
+def test_a_person_marked_public_by_staff_is_on_the_board_before_any_release(client):
+    los = OrganisationFactory(name="Frivilligrådet", slug="frivilligraadet")
+    PressReleaseFactory(byline=los)  # the organisation itself is public
+    listed = PersonFactory(name="Synlig Uden Nyhed", is_public=True)
+    unlisted = PersonFactory(name="Usynlig Uden Nyhed")
+    for person in (listed, unlisted):
+        PositionFactory(
+            person=person,
+            organisation=los,
+            kind=Position.Kind.BOARD,
+            title="bestyrelsesmedlem",
+            start=datetime.date(2020, 1, 1),
+        )
+    html = client.get(los.get_absolute_url()).content.decode()
+    assert "Synlig Uden Nyhed" in html and "Usynlig Uden Nyhed" not in html
+    assert client.get(listed.get_absolute_url()).status_code == 200
+    assert client.get(unlisted.get_absolute_url()).status_code == 404
