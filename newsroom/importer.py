@@ -761,16 +761,17 @@ class FeedImporter:
             if release_image is None:
                 # Fetched before the transaction: a slow server must not hold the database.
                 upload, credit = self._fetch(plan)
-        created_image = None
+        # The photo is saved first, in its own transaction, and removed again if its release
+        # cannot be saved: a rolled-back photo would leave its files behind, and Pillow's work
+        # does not hold the database while it runs.
+        created_image = self._create_image(plan, upload, credit) if upload is not None else None
         try:
             with transaction.atomic():
-                if upload is not None:
-                    created_image = self._create_image(plan, upload, credit)
-                    release_image = created_image
-                release = self._save_release(plan, source, release_image, redirect)
+                release = self._save_release(plan, source, created_image or release_image, redirect)
         except Exception as error:
             if created_image is not None:
                 delete_image_files(created_image)
+                created_image.delete()
             self._topics = None  # topics made in the rolled-back transaction are gone
             self.report.skipped.append(
                 (plan.title, _("it could not be saved: %(error)s") % {"error": error})

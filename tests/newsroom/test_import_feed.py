@@ -4,10 +4,14 @@ import datetime
 import io
 import json
 import zoneinfo
+from pathlib import Path
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from common.richtext import sanitize_html
@@ -344,7 +348,9 @@ def test_a_photo_without_any_credit_is_left_out(tmp_path):
     assert PressRelease.objects.get().images.count() == 0
 
 
-def test_an_entry_that_fails_leaves_nothing_of_itself(tmp_path, monkeypatch):
+def test_an_entry_that_fails_leaves_nothing_of_itself(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
     image = write(tmp_path, jpeg_bytes(), "foto.jpg")
     extra = (
         f'<enclosure url="{image.as_uri()}" type="image/jpeg" length="1"/>'
@@ -358,12 +364,20 @@ def test_an_entry_that_fails_leaves_nothing_of_itself(tmp_path, monkeypatch):
         return original(self, name)
 
     monkeypatch.setattr(FeedImporter, "_topic", refuse)
-    output = import_feed(write(tmp_path, rss(item(1) + item(2, extra=extra) + item(3))))
+    files_before = stored_files()
+    with django_capture_on_commit_callbacks(execute=True):  # as outside a test's transaction
+        output = import_feed(write(tmp_path, rss(item(1) + item(2, extra=extra) + item(3))))
 
     assert "2 imported, 0 updated, 0 unchanged, 1 skipped" in output
     assert "Nyhed 2: " in output and "the database said no" in output
     assert sorted(PressRelease.objects.values_list("title", flat=True)) == ["Nyhed 1", "Nyhed 3"]
     assert not Image.objects.exists() and not ReleaseSource.objects.filter(guid__endswith="=2")
+    assert stored_files() == files_before  # no master, no rendition left behind
+
+
+def stored_files() -> set[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()}
 
 
 def test_dry_run_writes_nothing(tmp_path):
@@ -455,3 +469,16 @@ def test_the_report_is_in_danish_on_a_danish_site(tmp_path):
         )
     assert "1 poster: 0 importeret" in out.getvalue()
     assert "Nyhed 1: den har ingen udgivelsesdato" in out.getvalue()
+
+
+def test_the_old_ids_cost_our_feeds_no_query_per_entry(tmp_path, client):
+    PressReleaseFactory()
+    import_feed(write(tmp_path, rss(item(1))))
+    with CaptureQueriesContext(connection) as few:
+        client.get("/feeds/rss/")
+    import_feed(write(tmp_path, rss(item(2) + item(3) + item(4)), "more.xml"))
+    PressReleaseFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as more:
+        ids = _ids(client.get("/feeds/rss/").content, "rss")
+    assert len(more.captured_queries) == len(few.captured_queries)
+    assert {f"https://old.example/?p={n}" for n in (1, 2, 3, 4)} < set(ids)

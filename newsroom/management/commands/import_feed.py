@@ -27,7 +27,8 @@ paragraph as the lead.
 Not kept: contacts, people, organisations and the byline (feeds do not carry them as data),
 images inside the body from other sites, and documents. Entries without a date are skipped;
 an image that fails the upload checks is left out and the release imported without it. Each
-entry is saved in its own transaction. Imported releases send no e-mail alerts.
+release is saved in its own transaction, its photo just before it (removed again if the
+release cannot be saved). Imported releases send no e-mail alerts.
 """
 
 
