@@ -482,3 +482,19 @@ def test_the_old_ids_cost_our_feeds_no_query_per_entry(tmp_path, client):
         ids = _ids(client.get("/feeds/rss/").content, "rss")
     assert len(more.captured_queries) == len(few.captured_queries)
     assert {f"https://old.example/?p={n}" for n in (1, 2, 3, 4)} < set(ids)
+
+
+def test_an_old_address_cached_as_404_redirects_once_imported(tmp_path, client):
+    assert client.get("/pressreleases/nyhed-1-100").status_code == 404  # now in the page cache
+    import_feed(write(tmp_path, rss(item(1))), "--redirects")
+    assert client.get("/pressreleases/nyhed-1-100").status_code == 301
+
+
+def test_our_own_feed_imported_into_the_same_newsroom_changes_nothing(
+    tmp_path, client, seed_release
+):
+    path = write(tmp_path, client.get("/feeds/atom/").content, "own.xml")
+    output = import_feed(path)
+    assert "0 imported" in output and "1 skipped" in output
+    assert "a release with its id is already in this newsroom" in output
+    assert PressRelease.objects.count() == 1 and not ReleaseSource.objects.exists()
