@@ -125,6 +125,20 @@ class PressReleaseQuerySet(models.QuerySet):
         and drafts, whose "Om" boxes and contacts are written from the live links."""
         return self.for_published_page().prefetch_related(*live_parts())
 
+    def for_release_page(self):
+        """For one public release page: what every release has, and flags for the parts most
+        releases lack (documents, corrections, quotes, language versions), which
+        `prefetch_present_parts` then fetches only where there are some."""
+        from newsroom.models import Correction, PressRelease, Quote
+
+        documents = PressRelease.documents.through.objects.filter(pressrelease=OuterRef("pk"))
+        return self.for_listing().annotate(
+            has_documents=Exists(documents),
+            has_corrections=Exists(Correction.objects.filter(release=OuterRef("pk"))),
+            has_quotes=Exists(Quote.objects.filter(release=OuterRef("pk"))),
+            has_versions=Exists(PressRelease.objects.filter(original=OuterRef("pk"))),
+        )
+
     def for_published_page(self):
         """As for_page, for releases the public sees: their frozen record carries the "Om"
         boxes and the contact block, so the people, organisations and contacts are fetched
@@ -161,6 +175,28 @@ def live_parts() -> list:
             ),
         ),
     ]
+
+
+def prefetch_present_parts(release):
+    """The documents, corrections and quotes of a release from `for_release_page`, each
+    fetched only if it has some: a release without them costs no query for them."""
+    from media.models import Document
+    from newsroom.models import Correction, Quote
+
+    parts = {
+        "documents": ("documents", Document),
+        "corrections": ("corrections", Correction),
+        "quotes": (Prefetch("quotes", queryset=Quote.objects.select_related("person")), Quote),
+    }
+    cache = release.__dict__.setdefault("_prefetched_objects_cache", {})
+    wanted = []
+    for name, (lookup, model) in parts.items():
+        if getattr(release, f"has_{name}"):
+            wanted.append(lookup)
+        else:
+            cache[name] = model.objects.none()
+    models.prefetch_related_objects([release], *wanted)
+    return release
 
 
 def prefetch_live_parts(releases) -> list:

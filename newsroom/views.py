@@ -4,7 +4,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -26,6 +26,7 @@ from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
 from newsroom.managers import (
     prefetch_live_parts,
+    prefetch_present_parts,
     public_organisations,
     public_people,
     public_topics,
@@ -70,15 +71,11 @@ class ReleaseDetailView(DetailView):
     context_object_name = "release"
 
     def get_queryset(self):
-        has_versions = Exists(PressRelease.objects.filter(original=OuterRef("pk")))
-        return (
-            PressRelease.objects.published()
-            .for_published_page()
-            .annotate(has_versions=has_versions)
-        )
+        return PressRelease.objects.published().for_release_page()
 
     def get_object(self, queryset=None):
-        return prefetch_live_parts([super().get_object(queryset)])[0]
+        release = prefetch_present_parts(super().get_object(queryset))
+        return prefetch_live_parts([release])[0]
 
     def language_versions(self, release) -> list[dict]:
         """The story in each language it is published in, each at its address in its own
