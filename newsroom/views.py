@@ -84,16 +84,24 @@ class ReleaseDetailView(DetailView):
             return []  # one language: no query
         versions = []
         for version in sorted([release, *release.published_versions()], key=lambda v: v.language):
+            info = get_language_info(version.language)
             with translation.override(version.language):
-                versions.append(
-                    {
-                        "code": version.language,
-                        "name_local": get_language_info(version.language)["name_local"],
-                        "title": version.title,
-                        "url": version.get_absolute_url(),
-                        "is_current": version.pk == release.pk,
-                    }
-                )
+                url = version.get_absolute_url()  # the English version under /en/
+            with translation.override(release.language):
+                name = str(info["name_translated"])
+            if release.language == "da":
+                name = name.lower()  # Danish writes language names in lower case: "på engelsk"
+            versions.append(
+                {
+                    "code": version.language,
+                    "name_local": info["name_local"],
+                    # "Also in Danish" / "Også på engelsk": named in the release's language
+                    "name": name,
+                    "title": version.title,
+                    "url": url,
+                    "is_current": version.pk == release.pk,
+                }
+            )
         return versions if len(versions) > 1 else []
 
     def get(self, request, *args, **kwargs):
@@ -120,7 +128,13 @@ class ReleaseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         release = self.object
-        published = PressRelease.objects.published()
+        # Each story once in the page's language; this story's other versions are offered
+        # above as versions, not as neighbours or related releases.
+        published = PressRelease.objects.published().one_per_story(get_language())
+        story = [release.pk, release.original_id or release.pk]
+        published = published.exclude(pk__in=story).exclude(
+            original_id__in=[pk for pk in story if pk]
+        )
         return super().get_context_data(
             previous_release=published.before(release).only("title", "slug").first(),
             next_release=published.after(release).only("title", "slug").first(),

@@ -71,15 +71,18 @@ def test_each_version_offers_the_other_with_hreflang(client, story):
     )
     html = client.get(da_url).content.decode()
     title = "New agreement on co-creation"
-    assert f'Også på English: <a href="{en_url}" hreflang="en" lang="en">{title}</a>' in html
+    assert f'Også på engelsk: <a href="{en_url}" hreflang="en" lang="en">{title}</a>' in html
     assert f'<link rel="alternate" hreflang="en" href="http://testserver{en_url}">' in html
     assert f'<link rel="alternate" hreflang="da" href="http://testserver{da_url}">' in html
     assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{da_url}">' in html
     # The language switch takes a reader to the version, not to the same text in English dress.
     assert f'<a href="{en_url}" hreflang="en" lang="en">English</a>' in html
+    # The other version is offered as a version, not as the previous or a related release.
+    assert 'rel="prev"' not in html and 'rel="next"' not in html
+    assert "Relaterede pressemeddelelser" not in html
     english_page = client.get(en_url).content.decode()
     assert (
-        f'Also in dansk: <a href="{da_url}" hreflang="da" lang="da">Ny aftale om samskabelse</a>'
+        f'Also in Danish: <a href="{da_url}" hreflang="da" lang="da">Ny aftale om samskabelse</a>'
         in english_page
     )
 
