@@ -222,7 +222,8 @@ class ReleasesOfObjectView(ListView):
 
     def get_queryset(self):
         self.object = self.get_object()
-        return PressRelease.objects.published().about(self.object).for_listing()
+        releases = PressRelease.objects.published().about(self.object)
+        return releases.one_per_story(get_language()).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -509,7 +510,7 @@ class ReleaseArchiveMixin:
     allow_empty = False
 
     def get_queryset(self):
-        return PressRelease.objects.published().for_listing()
+        return PressRelease.objects.published().one_per_story(get_language()).for_listing()
 
 
 class ArchiveIndexView(ReleaseArchiveMixin, dates.ArchiveIndexView):

@@ -111,6 +111,12 @@ def test_feeds_and_the_index_have_each_story_once_in_their_language(client, stor
         "New agreement on co-creation",
     ]
     assert english_feed.feed.language == "en" and danish_feed.feed.language == "da"
+    organisation = client.get("/organisationer/los/").content.decode()
+    assert "Ny aftale om samskabelse" in organisation
+    assert "New agreement on co-creation" not in organisation
+    # Staff but no board: no empty board heading.
+    assert "Ledelse og medarbejdere pr." in organisation
+    assert "Ingen kendte bestyrelsesmedlemmer" not in organisation
     english_index = client.get("/en/").content.decode()
     assert "New agreement on co-creation" in english_index
     assert "Ny aftale om samskabelse" not in english_index

@@ -54,16 +54,16 @@ def section(html, start, end="</section>"):
 def test_the_board_today_and_on_the_release_day(client, growing_board):
     los, members, _release = growing_board
     today = client.get(los.get_absolute_url()).content.decode()
-    board = section(today, 'id="board-heading"', "<h3>")
+    board = section(today, 'id="people-of-heading"', "<h3>")
     today_written = f"{timezone.localdate().day}. "
     assert f"Bestyrelse pr. {today_written}" in board
     assert board.count("<li>") == 9
-    board = section(today, 'id="board-heading"')
+    board = section(today, 'id="people-of-heading"')
     assert board.index("Medlem 0</a>, formand") < board.index("Medlem 1</a>")
     assert "Ledelse og medarbejdere pr." in board and "Direktør Dorte</a>, direktør" in board
 
     then = client.get(f"{los.get_absolute_url()}?dato=2021-05-03").content.decode()
-    board_then = section(then, 'id="board-heading"', "<h3>")
+    board_then = section(then, 'id="people-of-heading"', "<h3>")
     assert "Bestyrelse pr. 3. maj 2021" in board_then
     assert board_then.count("<li>") == 7
     assert "Medlem 8" not in board_then
