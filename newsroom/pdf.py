@@ -37,5 +37,8 @@ class MediaOnlyFetcher(URLFetcher):
 
 def release_pdf(release) -> bytes:
     with translation.override(release.language):
-        html = render_to_string("newsroom/pressrelease_pdf.html", {"release": release})
+        html = render_to_string(
+            "newsroom/pressrelease_pdf.html",
+            {"release": release, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL},
+        )
     return HTML(string=html, base_url=settings.SITE_URL, url_fetcher=MediaOnlyFetcher()).write_pdf()
