@@ -1,7 +1,9 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.managers import public_topics
@@ -23,9 +25,17 @@ class SubscriptionChoicesForm(forms.ModelForm):
         initial=True,
     )
 
+    language = forms.ChoiceField(
+        label=_("Alerts in"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("A release that has a version in this language is sent in it."),
+    )
+
     class Meta:
         model = Subscription
-        fields = ["all_releases", "topics", "organisations"]
+        fields = ["all_releases", "topics", "organisations", "language"]
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "organisations": forms.CheckboxSelectMultiple,
@@ -33,11 +43,18 @@ class SubscriptionChoicesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("language", get_language() or "da")  # the page's
         self.fields["topics"].queryset = public_topics()
         published = PressRelease.objects.published()
         self.fields["organisations"].queryset = Organisation.objects.filter(
             Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))
         )
+
+    def clean_language(self):
+        # Not given (an older form, a script): the language of the page signed up on.
+        asked = self.cleaned_data.get("language")
+        return asked or (self.instance.language if self.instance.pk else get_language())
 
     def clean(self):
         cleaned = super().clean()
@@ -54,7 +71,7 @@ class SubscribeForm(SubscriptionChoicesForm):
     email = forms.EmailField(label=_("Your e-mail address"))
 
     class Meta(SubscriptionChoicesForm.Meta):
-        fields = ["email", "all_releases", "topics", "organisations"]
+        fields = ["email", "all_releases", "topics", "organisations", "language"]
 
     def validate_unique(self):
         # An existing address is handled in the view without saying so on the page.

@@ -409,7 +409,7 @@ class SubscribeView(FormView):
         else:
             subscription = existing or Subscription(email=email)
             subscription.all_releases = form.cleaned_data["all_releases"]
-            subscription.language = get_language() or "da"
+            subscription.language = form.cleaned_data["language"]
             subscription.save()
             subscription.topics.set(form.cleaned_data["topics"])
             subscription.organisations.set(form.cleaned_data["organisations"])

@@ -157,3 +157,14 @@ def test_a_version_must_be_in_another_language_and_of_an_original(publisher_clie
         assert message in response.content.decode()
     third.refresh_from_db()
     assert third.original is None
+
+
+def test_the_subscriber_chooses_the_alert_language(client):
+    from django.urls import reverse
+
+    form = client.get("/en/abonnement/").content.decode()
+    assert 'name="language" value="en"' in form and "checked" in form.split('value="en"')[1][:40]
+    client.post("/en/abonnement/", {"email": "a@paper.com", "all_releases": "True"})
+    client.post("/en/abonnement/", {"email": "b@avis.dk", "all_releases": "True", "language": "da"})
+    languages = dict(Subscription.objects.values_list("email", "language"))
+    assert languages == {"a@paper.com": "en", "b@avis.dk": "da"}
