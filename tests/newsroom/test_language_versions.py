@@ -160,7 +160,6 @@ def test_a_version_must_be_in_another_language_and_of_an_original(publisher_clie
 
 
 def test_the_subscriber_chooses_the_alert_language(client):
-    from django.urls import reverse
 
     form = client.get("/en/abonnement/").content.decode()
     assert 'name="language" value="en"' in form and "checked" in form.split('value="en"')[1][:40]
