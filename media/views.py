@@ -1,36 +1,15 @@
-import contextlib
-import logging
-import struct
-
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from PIL import Image as PillowImage
 
-from common.uploads import validate_image_file
-from media.models import Image
-from media.services import image_process
+from media.services import image_create
 
 EDITOR_IMAGE_WIDTH = 960
-
-logger = logging.getLogger(__name__)
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": {"message": message}}, status=status)
-
-
-def _delete_files(image: Image):
-    """Best effort: the stored upload, the public master and any renditions already written."""
-    with contextlib.suppress(DatabaseError):
-        for rendition in list(image.renditions.all()) if image.pk else []:
-            rendition.file.delete(save=False)
-    for field in (image.master, image.file):
-        if field:
-            with contextlib.suppress(OSError):
-                field.delete(save=False)
 
 
 @require_POST
@@ -51,32 +30,8 @@ def editor_image_upload(request):
     if upload is None:
         return _error(_("No file was sent."))
     try:
-        validate_image_file(upload)
+        image = image_create(upload=upload, title=upload.name[:200], alt_text="")
     except ValidationError as error:
         return _error(" ".join(error.messages))
-    image = Image(title=upload.name[:200], alt_text="")
-    try:
-        with transaction.atomic():
-            try:
-                image.file.save(upload.name, upload, save=False)
-                image.save()
-                image_process(image=image)
-            except BaseException:
-                _delete_files(image)
-                raise
-    except ValidationError as error:
-        return _error(" ".join(error.messages))
-    except (
-        OSError,
-        ValueError,
-        SyntaxError,
-        struct.error,
-        PillowImage.DecompressionBombError,
-    ) as error:
-        # The upload passed the checks but Pillow still could not re-encode it.
-        logger.warning("Editor image upload could not be processed: %r", error)
-        return _error(
-            _("The image could not be processed. Save it again as a JPEG, PNG or WebP file.")
-        )
     rendition = image.rendition(EDITOR_IMAGE_WIDTH)
     return JsonResponse({"url": rendition.file.url})

@@ -8,6 +8,7 @@ from django.urls import reverse
 from common.richtext import removed_by_sanitiser, sanitize_html
 from newsroom.models import PressRelease
 from tests.factories import PressReleaseFactory
+from tests.newsroom.test_publishing import INLINES
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +22,6 @@ WORD_NOISE = (
     "<p class=MsoNormal style='mso-bidi-font-weight:bold'><span lang=DA "
     "style='mso-ansi-language:DA'>Tekst<o:p></o:p></span></p>"
     "<p class=MsoNormal><o:p>&nbsp;</o:p></p><p>&nbsp;</p><p> </p>"
-)
-INLINES = (
-    "image_links",
-    "contact_links",
-    "person_links",
-    "organisation_links",
-    "quotes",
-    "corrections",
 )
 
 

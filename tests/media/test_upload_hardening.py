@@ -395,7 +395,7 @@ def test_an_image_pillow_cannot_re_encode_answers_400_and_leaves_nothing(
         image.master.save("m.jpg", SimpleUploadedFile("m.jpg", b"half written"), save=False)
         raise OSError("encoder error -2")
 
-    monkeypatch.setattr("media.views.image_process", fail)
+    monkeypatch.setattr("media.services.image_process", fail)
     assert_editor_refuses(staff_client, media_root, "a.jpg", jpeg_bytes())
 
 

@@ -14,17 +14,10 @@ from newsroom import services
 from newsroom.checks import publication_problems
 from newsroom.models import PressRelease, ReleaseImage
 from tests.factories import ImageFactory, PressReleaseFactory
+from tests.newsroom.test_publishing import INLINES
 
 pytestmark = pytest.mark.django_db
 
-INLINES = (
-    "image_links",
-    "contact_links",
-    "person_links",
-    "organisation_links",
-    "quotes",
-    "corrections",
-)
 # "Skift alternativ billedtekst" is the button's label in CKEditor's Danish interface.
 NO_ALT = (
     "Billede 1 i brødteksten (“brødtekst.png”) har ingen alternativ tekst. Klik på billedet "

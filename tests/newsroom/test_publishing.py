@@ -24,6 +24,17 @@ def change_url(release):
     return reverse("admin:newsroom_pressrelease_change", args=[release.pk])
 
 
+# The release form's inlines, as their management forms are named.
+INLINES = (
+    "image_links",
+    "contact_links",
+    "person_links",
+    "organisation_links",
+    "quotes",
+    "corrections",
+)
+
+
 def form_data(release, **changes):
     """What the admin change form posts for a release, with no inline rows."""
     data = {
@@ -42,14 +53,7 @@ def form_data(release, **changes):
         local = timezone.localtime(release.publish_at)
         data["publish_at_0"] = local.strftime("%d.%m.%Y")
         data["publish_at_1"] = local.strftime("%H:%M:%S")
-    for prefix in (
-        "image_links",
-        "contact_links",
-        "person_links",
-        "organisation_links",
-        "quotes",
-        "corrections",
-    ):
+    for prefix in INLINES:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(changes)
     return data

@@ -14,18 +14,11 @@ from newsroom.models import PressRelease, Topic
 from organisations.models import Organisation
 from people.models import Person
 from tests.factories import PressReleaseFactory, TopicFactory
+from tests.newsroom.test_publishing import INLINES
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:newsroom_pressrelease_add")
-INLINES = (
-    "image_links",
-    "contact_links",
-    "person_links",
-    "organisation_links",
-    "quotes",
-    "corrections",
-)
 # A long Danish headline, cut here to 300 characters exactly.
 LONG_TITLE = (
     "Regeringen, KL og Danske Regioner er enige om en ny model for samskabelse på det sociale "
@@ -93,9 +86,7 @@ def test_a_title_with_a_line_break_is_refused_by_the_model(breaking):
     release = PressReleaseFactory.build(title=f"Første linje{breaking}anden linje")
     with pytest.raises(ValidationError) as error:
         release.full_clean()
-    assert error.value.message_dict["title"] == [
-        "Titlen skal være én linje. Fjern linjeskiftet."
-    ]
+    assert error.value.message_dict["title"] == ["Titlen skal være én linje. Fjern linjeskiftet."]
 
 
 def test_a_title_with_a_line_break_is_refused_in_the_admin(staff_client):
