@@ -1,4 +1,5 @@
 import datetime
+import logging
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from common import throttle
 from common.uploads import ALLOWED_DOCUMENT_EXTENSIONS
 from common.urls import absolute_url
 from media.models import Document, Image, MediaContact
-from newsroom import alerts, pdf, search, seo, services
+from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
 from newsroom.managers import (
@@ -35,6 +36,8 @@ from newsroom.models import PressRelease, Quote, ReleaseImage, ReleaseSlug, Subs
 from newsroom.record import person_box
 from organisations.models import Organisation
 from people.models import Position
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 # Sign-up sends e-mail, so it must not become a way to flood someone's inbox.
@@ -315,6 +318,16 @@ def release_pdf(request, slug):
     """The published release as a PDF, in its own language (newsroom.pdf)."""
     release = get_object_or_404(PressRelease.objects.published().for_published_page(), slug=slug)
     release = prefetch_live_parts([release])[0]
+    try:
+        # Imported here: WeasyPrint needs Pango, and a server without it still serves the rest.
+        from newsroom import pdf
+    except OSError:
+        logger.exception("PDFs cannot be made: WeasyPrint needs Pango (see README)")
+        return HttpResponse(
+            _("The PDF cannot be made on this server right now."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(pdf.release_pdf(release), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{release.slug}.pdf"'
     return response

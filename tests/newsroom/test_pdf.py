@@ -68,3 +68,22 @@ def test_making_pdfs_leaves_damaged_uploads_refused(client, seed_release):
 
     client.get(f"{seed_release.get_absolute_url()}pdf/")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_a_server_without_pango_serves_everything_but_the_pdf(client, seed_release, monkeypatch):
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name == "newsroom" and args and args[2] and "pdf" in args[2]:
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "newsroom.pdf", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    assert client.get(seed_release.get_absolute_url()).status_code == 200
+    response = client.get(f"{seed_release.get_absolute_url()}pdf/")
+    assert response.status_code == 503
+    assert "PDF'en kan ikke laves" in response.content.decode()
