@@ -112,7 +112,7 @@ class ReleaseFeed(Feed):
         return absolute_url(feed_url(self.format_name, obj))
 
     def items(self, obj):
-        releases = releases_in_scope(obj).for_published_page().select_related("source")
+        releases = releases_in_scope(obj).for_feed().select_related("source")
         return prefetch_live_parts(releases[:FEED_LENGTH])
 
     def item_title(self, item):

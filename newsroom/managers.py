@@ -139,6 +139,15 @@ class PressReleaseQuerySet(models.QuerySet):
             has_versions=Exists(PressRelease.objects.filter(original=OuterRef("pk"))),
         )
 
+    def for_feed(self):
+        """What a feed entry carries (the listing's parts and the quotes in the full text), in
+        a constant number of queries: no documents or corrections, which entries do not show."""
+        from newsroom.models import Quote
+
+        return self.for_listing().prefetch_related(
+            Prefetch("quotes", queryset=Quote.objects.select_related("person"))
+        )
+
     def for_published_page(self):
         """As for_page, for releases the public sees: their frozen record carries the "Om"
         boxes and the contact block, so the people, organisations and contacts are fetched
