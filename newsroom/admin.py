@@ -364,7 +364,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         release = form.instance
         # A quote by a person from the database names the role they held on the release date.
         for quote in release.quotes.filter(role="", person__isnull=False).select_related("person"):
-            quote.fill_role(release.release_date)
+            quote.fill_role(release.release_date, release.language)
             if quote.role:
                 quote.save(update_fields=["role"])
         if release.status not in PressRelease.RELEASED:

@@ -563,15 +563,16 @@ class Quote(OrderedLink):
                 {"person": _("Choose a person from the database or write a name, not both.")}
             )
 
-    def fill_role(self, day: datetime.date) -> None:
+    def fill_role(self, day: datetime.date, language: str = "da") -> None:
         """The person's role on the day, as their "Om" box names it: the first current role
-        (or board seat), "title, organisation"."""
+        (or board seat), "title, organisation", in the release's language where written."""
         if self.role or not self.person_id:
             return
         biography = self.person.biography_on(day)
         positions = biography.current_roles or biography.board_seats
         if positions:
-            self.role = f"{positions[0].title}, {positions[0].organisation}"
+            title, _language = positions[0].title_in(language)
+            self.role = f"{title}, {positions[0].organisation.label}"
 
 
 class ReleaseOrganisation(OrderedLink):
