@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.managers import public_topics
+from newsroom.managers import organisations_with_releases, public_topics
 from newsroom.models import PressRelease, Subscription, Topic
 from organisations.models import Organisation
 
@@ -46,10 +46,7 @@ class SubscriptionChoicesForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("language", get_language() or "da")  # the page's
         self.fields["topics"].queryset = public_topics()
-        published = PressRelease.objects.published()
-        self.fields["organisations"].queryset = Organisation.objects.filter(
-            Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))
-        )
+        self.fields["organisations"].queryset = organisations_with_releases()
 
     def clean_language(self):
         # Not given (an older form, a script): the language of the page signed up on.
@@ -100,10 +97,7 @@ class ReleaseFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["emne"].queryset = public_topics()
-        published = PressRelease.objects.published()
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            Q(pk__in=published.values("organisations")) | Q(pk__in=published.values("byline"))
-        )
+        self.fields["organisation"].queryset = organisations_with_releases()
         self.fields["aar"].choices = self._year_choices
 
     def _year_choices(self):
