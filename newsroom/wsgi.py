@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -11,3 +12,8 @@ from django.conf import settings  # noqa: E402 - after setup, on purpose
 if settings.SECRET_KEY_MISSING:
     # Serving with a random key would log everyone out at each restart: refuse instead.
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+# Everything loaded at start-up lives as long as the process: moved out of the garbage
+# collector's sight, so its full collections no longer walk it (a 50-100 ms pause now and then
+# at 10,000 releases, measured with manage.py bench --existing).
+gc.freeze()
