@@ -1,9 +1,9 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.urls import reverse
 
 from newsroom.managers import public_organisations, public_people, public_topics
-from newsroom.models import PressRelease
+from newsroom.models import PressRelease, ReleaseImage
 
 
 class ReleaseSitemap(Sitemap):
@@ -11,8 +11,16 @@ class ReleaseSitemap(Sitemap):
     limit = 1000  # per page of the section, so 10,000 releases are ten small files
 
     def items(self):
-        # Lead photos are listed as image entries (see templates/sitemap.xml).
-        return PressRelease.objects.published().for_listing()
+        # Lead photos are listed as image entries (see templates/sitemap.xml). Only what an
+        # entry shows is read: a thousand releases without their bodies, records or renditions.
+        photos = ReleaseImage.objects.select_related("image").only(
+            "release_id", "order", "image__master"
+        )
+        return (
+            PressRelease.objects.published()
+            .only("slug", "publish_at", "updated_at")
+            .prefetch_related(Prefetch("image_links", queryset=photos))
+        )
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
