@@ -36,6 +36,7 @@ from newsroom.models import (
     ReleaseImage,
     ReleaseOrganisation,
     ReleasePerson,
+    ReleaseSource,
     Subscription,
     Topic,
 )
@@ -292,7 +293,27 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
             ]
         elif obj is not None and obj.status in (obj.Status.EMBARGOED, obj.Status.SCHEDULED):
             fieldsets = [*fieldsets, (_("Embargo previews"), {"fields": ["preview_links"]})]
+        if obj is not None and ReleaseSource.objects.filter(release=obj).exists():
+            fieldsets = [*fieldsets, (_("Imported from"), {"fields": ["imported_from"]})]
         return fieldsets
+
+    @admin.display(description=_("imported from"))
+    def imported_from(self, obj):
+        """Where `manage.py import_feed` found it: the old address and the old feed's id,
+        which our feeds go on using."""
+        source = obj.source
+        return format_html(
+            '{}<br>{} <a href="{}" rel="noopener">{}</a><br>{} {}{}',
+            _("Imported %(day)s.") % {"day": date_format(timezone.localtime(source.imported_at))},
+            _("Original address:"),
+            source.original_url,
+            source.original_url,
+            _("Id in the old feed, kept in our feeds:"),
+            source.guid,
+            format_html("<br>{} {}", _("The old path redirects here:"), source.redirect_from)
+            if source.redirect_from
+            else "",
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -301,8 +322,8 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if services.can_publish(request.user):
-            return ["frozen_record", "preview_links"]
-        return ["status", "publish_at", "frozen_record", "preview_links"]
+            return ["frozen_record", "preview_links", "imported_from"]
+        return ["status", "publish_at", "frozen_record", "preview_links", "imported_from"]
 
     @admin.display(description=_("body"))
     def rendered_body(self, obj):

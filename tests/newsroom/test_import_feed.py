@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from common.richtext import sanitize_html
@@ -498,3 +499,14 @@ def test_our_own_feed_imported_into_the_same_newsroom_changes_nothing(
     assert "0 imported" in output and "1 skipped" in output
     assert "a release with its id is already in this newsroom" in output
     assert PressRelease.objects.count() == 1 and not ReleaseSource.objects.exists()
+
+
+def test_the_release_form_says_where_an_imported_release_came_from(tmp_path, staff_client):
+    import_feed(write(tmp_path, rss(item(1))))
+    release = PressRelease.objects.get()
+    html = staff_client.get(
+        reverse("admin:newsroom_pressrelease_change", args=[release.pk])
+    ).content.decode()
+    assert "Importeret fra" in html
+    assert 'href="https://old.example/pressreleases/nyhed-1-100"' in html
+    assert "https://old.example/?p=1" in html
