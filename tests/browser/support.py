@@ -75,3 +75,30 @@ def java_or_skip() -> str:
     if java is None:
         skip_with_reason("java is not installed; install a JRE (e.g. default-jre-headless)")
     return java
+
+
+def choose(page, selection, typed: str, option: str) -> None:
+    """Pick `option` in an admin autocomplete (select2): open `selection`, type, click."""
+    selection.click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=option).first.click()
+
+
+def add_inline_choice(page, group: str, typed: str, option: str) -> None:
+    """A new row in an inline of autocompletes (people, photos ...), with `option` chosen."""
+    rows = page.locator(f"{group} tr.form-row:not(.empty-form)")
+    index = rows.count()
+    page.locator(f"{group} .add-row a").click()
+    choose(page, rows.nth(index).locator(".select2-selection"), typed, option)
+
+
+def csp_violations(page) -> list[str]:
+    """The Content-Security-Policy reports the page logs, collected as they come."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return found

@@ -7,6 +7,7 @@ import pytest
 
 from organisations.models import Organisation
 from people.models import Position
+from tests.browser.support import add_inline_choice
 from tests.browser.test_publisher_flow import publisher_login  # noqa: F401
 from tests.browser.test_richtext_paste import log_in
 
@@ -58,12 +59,8 @@ def test_a_board_of_eight_in_two_saves(browser, publisher_login):  # noqa: F811
     page.fill("#id_lead", "Otte medlemmer blev valgt på generalforsamlingen.")
     page.locator(".ck-editor__editable").first.click()
     page.keyboard.type("Generalforsamlingen valgte en ny bestyrelse.")
-    people = page.locator("#person_links-group")
-    for index, name in enumerate(BOARD):
-        people.locator(".add-row a").click()
-        people.locator("tr.form-row:not(.empty-form) .select2-selection").nth(index).click()
-        page.locator(".select2-container--open .select2-search__field").fill(name.split()[1])
-        page.locator(".select2-results__option", has_text=name).click()
+    for name in BOARD:
+        add_inline_choice(page, "#person_links-group", name.split()[1], name)
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
     page.wait_for_url(re.compile(r".*/admin/newsroom/pressrelease/$"))

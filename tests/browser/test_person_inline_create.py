@@ -6,6 +6,7 @@ import re
 import pytest
 
 from people.models import Person
+from tests.browser.support import csp_violations
 from tests.browser.test_publisher_flow import publisher_login  # noqa: F401
 from tests.browser.test_richtext_paste import log_in
 
@@ -17,11 +18,7 @@ def test_a_missing_person_is_created_from_the_release_form(browser, publisher_lo
     context, page = log_in(
         browser, base, username, password, viewport={"width": 1280, "height": 1000}
     )
-    csp_violations = []
-    page.on(
-        "console",
-        lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
-    )
+    violations = csp_violations(page)
     page.goto(f"{base}/admin/newsroom/pressrelease/add/")
     page.fill("#id_title", "Ny direktør i LOS")
     page.fill("#id_lead", "LOS har ansat en ny direktør.")
@@ -44,5 +41,5 @@ def test_a_missing_person_is_created_from_the_release_form(browser, publisher_lo
     assert list(person.release_links.values_list("release__title", flat=True)) == [
         "Ny direktør i LOS"
     ]
-    assert not csp_violations, csp_violations
+    assert not violations, violations
     context.close()

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 
 from organisations.models import Organisation
 from people.models import Person, Position
+from tests.browser.support import add_inline_choice, choose
 from tests.browser.test_publisher_flow import publisher_login  # noqa: F401
 from tests.browser.test_richtext_paste import log_in
 
@@ -62,18 +63,12 @@ def test_a_release_with_a_quote_bound_to_a_person(browser, publisher_login):  # 
     page.fill("#id_lead", "En ny aftale om samskabelse.")
     page.locator(".ck-editor__editable").first.click()
     page.keyboard.type("Aftalen blev indgået i dag.")
-    people = page.locator("#person_links-group")
-    people.locator(".add-row a").click()
-    people.locator("tr.form-row:not(.empty-form) .select2-selection").first.click()
-    page.locator(".select2-container--open .select2-search__field").fill("Roke")
-    page.locator(".select2-results__option", has_text="Mads Roke Clausen").click()
+    add_inline_choice(page, "#person_links-group", "Roke", "Mads Roke Clausen")
     quotes = page.locator("#quotes-group")
     quotes.locator(".add-row a").click()
     row = quotes.locator("tr.form-row:not(.empty-form)").first
     row.locator("textarea").fill("Vi glæder os til at komme i gang.")
-    row.locator(".select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill("Roke")
-    page.locator(".select2-results__option", has_text="Mads Roke Clausen").click()
+    choose(page, row.locator(".select2-selection"), "Roke", "Mads Roke Clausen")
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
     page.wait_for_url(re.compile(r".*/admin/newsroom/pressrelease/$"))
