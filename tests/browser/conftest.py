@@ -8,7 +8,17 @@ import os
 
 import pytest
 
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, skip_with_reason
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, skip_with_reason, staff_login
+
+
+@pytest.fixture
+def publisher_login(live_server, transactional_db):
+    return staff_login(live_server, "Publisher", "udgiver")
+
+
+@pytest.fixture
+def editor_login(live_server, transactional_db):
+    return staff_login(live_server, "Editor", "presse")
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,13 @@
 The checks skip (with the reason printed) when a tool is missing; nothing is ever downloaded.
 """
 
+import importlib
 import shutil
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from django.apps import apps as django_apps
 
 from newsroom.demo.seed import SEED_SLUG
 
@@ -102,3 +104,32 @@ def csp_violations(page) -> list[str]:
         ),
     )
     return found
+
+
+# The data migrations that make the roles and give them their rights.
+ROLE_MIGRATIONS = (
+    "0004_editor_and_publisher_groups",
+    "0009_link_delete_permissions",
+    "0013_quote_permissions",
+)
+PASSWORD = "Sikker-kode-2026"
+
+
+def restore_roles():
+    """Transactional tests flush the database between tests, roles included: make them again
+    the way the migrations do."""
+    for name in ROLE_MIGRATIONS:
+        migration = importlib.import_module(f"newsroom.migrations.{name}")
+        (getattr(migration, "create_groups", None) or migration.grant)(django_apps, None)
+
+
+def staff_login(live_server, role: str, username: str):
+    """A staff user with one role; the live server's URL, the user name and the password."""
+    from django.contrib.auth.models import Group, User
+
+    restore_roles()
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return live_server.url, username, PASSWORD

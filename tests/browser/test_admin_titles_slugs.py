@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 
 from common.slugs import slugify_da
 from newsroom.models import PressRelease
-from tests.browser.test_publisher_flow import publisher_login  # noqa: F401
 from tests.browser.test_richtext_paste import log_in
 from tests.factories import PressReleaseFactory
 
@@ -37,7 +36,7 @@ def watch_csp(page):
     return violations
 
 
-def test_title_counter_and_a_too_long_title_refused(browser, publisher_login):  # noqa: F811
+def test_title_counter_and_a_too_long_title_refused(browser, publisher_login):
     base, username, password = publisher_login
     context, page = log_in(browser, base, username, password)
     csp = watch_csp(page)
@@ -79,7 +78,7 @@ def test_title_counter_and_a_too_long_title_refused(browser, publisher_login):  
 )
 def test_the_browser_fills_the_same_danish_slug_as_the_server(
     browser,
-    publisher_login,  # noqa: F811
+    publisher_login,
     path,
     source,
 ):
@@ -98,7 +97,7 @@ def test_the_browser_fills_the_same_danish_slug_as_the_server(
     context.close()
 
 
-def test_a_repeated_title_gets_a_free_address_with_a_message(browser, publisher_login):  # noqa: F811
+def test_a_repeated_title_gets_a_free_address_with_a_message(browser, publisher_login):
     base, username, password = publisher_login
     PressReleaseFactory(title="Ny direktør på Ærø", draft=True)
     context, page = log_in(browser, base, username, password)

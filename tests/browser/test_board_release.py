@@ -8,7 +8,6 @@ import pytest
 from organisations.models import Organisation
 from people.models import Position
 from tests.browser.support import add_inline_choice
-from tests.browser.test_publisher_flow import publisher_login  # noqa: F401
 from tests.browser.test_richtext_paste import log_in
 
 pytestmark = pytest.mark.browser
@@ -25,7 +24,7 @@ BOARD = [
 ]
 
 
-def test_a_board_of_eight_in_two_saves(browser, publisher_login):  # noqa: F811
+def test_a_board_of_eight_in_two_saves(browser, publisher_login):
     base, username, password = publisher_login
     los = Organisation.objects.create(
         name="Landsorganisationen for sociale tilbud", short_name="LOS"

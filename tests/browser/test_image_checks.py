@@ -9,13 +9,13 @@ import pytest
 
 from media.models import Image
 from newsroom.models import PressRelease
-from tests.browser.test_publisher_flow import png_file, publisher_login  # noqa: F401
+from tests.browser.test_publisher_flow import png_file
 from tests.browser.test_richtext_paste import log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_publishing_waits_for_alt_text_and_credit(browser, publisher_login, tmp_path):  # noqa: F811
+def test_publishing_waits_for_alt_text_and_credit(browser, publisher_login, tmp_path):
     base, username, password = publisher_login
     context, page = log_in(
         browser, base, username, password, viewport={"width": 1280, "height": 1000}

@@ -7,13 +7,12 @@ import pytest
 
 from people.models import Person
 from tests.browser.support import csp_violations
-from tests.browser.test_publisher_flow import publisher_login  # noqa: F401
 from tests.browser.test_richtext_paste import log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_missing_person_is_created_from_the_release_form(browser, publisher_login):  # noqa: F811
+def test_a_missing_person_is_created_from_the_release_form(browser, publisher_login):
     base, username, password = publisher_login
     context, page = log_in(
         browser, base, username, password, viewport={"width": 1280, "height": 1000}

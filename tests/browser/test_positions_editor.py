@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth.models import User
 
 from people.models import Person
-from tests.browser.test_publisher_flow import publisher_login  # noqa: F401 - a fixture
 from tests.browser.test_richtext_paste import log_in
 from tests.factories import OrganisationFactory
 
@@ -28,7 +27,7 @@ POSITIONS = [
 
 
 @pytest.fixture
-def superuser_login(publisher_login):  # noqa: F811
+def superuser_login(publisher_login):
     # A superuser, so that a saved position has its delete box (the roles may not delete).
     base, username, password = publisher_login
     User.objects.filter(username=username).update(is_superuser=True)

@@ -1,31 +1,18 @@
 """Issue 9.1 in a real Chromium: a Publisher adds a person to a published release through the
 admin, is told plainly that no correction note will show, and the public page gets the box."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, User
 
 from newsroom.demo.seed import SEED_SLUG, load_demo
+from tests.browser.support import staff_login
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def publisher_on_seed(live_server, transactional_db):
-    # The flush between transactional tests removes the roles: make them as the migrations do.
-    for name in ("0004_editor_and_publisher_groups", "0009_link_delete_permissions"):
-        migration = importlib.import_module(f"newsroom.migrations.{name}")
-        (migration.create_groups if hasattr(migration, "create_groups") else migration.grant)(
-            django_apps, None
-        )
     load_demo()
-    user = User.objects.create_user("udgiver", "udgiver@example.org", "Sikker-kode-2026")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Publisher"))
-    return live_server.url
+    return staff_login(live_server, "Publisher", "udgiver")[0]
 
 
 def test_item1_a_person_added_to_a_published_release_reaches_the_public_page(

@@ -3,14 +3,11 @@ log in, write a release in CKEditor 5 (heading, link, uploaded image), add a cre
 photo, schedule it, and watch it go public."""
 
 import datetime
-import importlib
 import io
 import re
 import time
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image as PillowImage
 
@@ -26,19 +23,6 @@ def png_file(tmp_path, name, color):
     PillowImage.new("RGB", (800, 500), color).save(buffer, "PNG")
     path.write_bytes(buffer.getvalue())
     return str(path)
-
-
-@pytest.fixture
-def publisher_login(live_server, transactional_db):
-    # Transactional tests flush the database between tests; the roles come from a data
-    # migration, so put them back the way the migration makes them.
-    roles = importlib.import_module("newsroom.migrations.0004_editor_and_publisher_groups")
-    roles.create_groups(django_apps, None)
-    user = User.objects.create_user("udgiver", "udgiver@example.org", "Sikker-kode-2026")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Publisher"))
-    return live_server.url, "udgiver", "Sikker-kode-2026"
 
 
 def test_publisher_writes_schedules_and_sees_it_go_public(browser, publisher_login, tmp_path):

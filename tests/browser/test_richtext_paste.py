@@ -10,7 +10,6 @@ import re
 import pytest
 
 from newsroom.models import PressRelease
-from tests.browser.test_publisher_flow import publisher_login  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +84,7 @@ def log_in(browser, base, username, password, **context_options):
     return context, page
 
 
-def test_a_table_pasted_from_word_reaches_the_public_page(browser, publisher_login):  # noqa: F811
+def test_a_table_pasted_from_word_reaches_the_public_page(browser, publisher_login):
     base, username, password = publisher_login
     context, page = log_in(
         browser, base, username, password, viewport={"width": 1280, "height": 1000}

@@ -2,26 +2,21 @@
 the database and the public page names the role he held that day."""
 
 import datetime
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
 from organisations.models import Organisation
 from people.models import Person, Position
-from tests.browser.support import add_inline_choice, choose
-from tests.browser.test_publisher_flow import publisher_login  # noqa: F401
+from tests.browser.support import add_inline_choice, choose, restore_roles
 from tests.browser.test_richtext_paste import log_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_editor_made_in_one_step_logs_in(browser, live_server, transactional_db):
-    importlib.import_module("newsroom.migrations.0004_editor_and_publisher_groups").create_groups(
-        django_apps, None
-    )
+    restore_roles()
     User.objects.create_superuser("chef", "chef@example.org", "Sikker-kode-2026")
     User.objects.create_user("ny.skribent", "ny@example.org", "Ny-kode-2026-abc")
     base = live_server.url
@@ -46,10 +41,8 @@ def test_an_editor_made_in_one_step_logs_in(browser, live_server, transactional_
     context.close()
 
 
-def test_a_release_with_a_quote_bound_to_a_person(browser, publisher_login):  # noqa: F811
+def test_a_release_with_a_quote_bound_to_a_person(browser, publisher_login):
     base, username, password = publisher_login
-    # The quote permissions come from a later migration than the roles the fixture restores.
-    importlib.import_module("newsroom.migrations.0013_quote_permissions").grant(django_apps, None)
     los = Organisation.objects.create(name="LOS")
     mads = Person.objects.create(name="Mads Roke Clausen")
     Position.objects.create(

@@ -2,44 +2,24 @@
 a .docx uploaded, the draft's change page with its title and the notes, and the staff preview
 showing the body's table."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, User
 
 from newsroom.models import PressRelease
+from tests.browser.test_richtext_paste import log_in
 from tests.newsroom.word_documents import LEAD, TITLE, press_release_docx
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def editor_login(live_server, transactional_db):
-    # The roles come from a data migration that the transactional flush undoes.
-    roles = importlib.import_module("newsroom.migrations.0004_editor_and_publisher_groups")
-    roles.create_groups(django_apps, None)
-    user = User.objects.create_user("presse", "presse@example.org", "Sikker-kode-2026")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Editor"))
-    return live_server.url, "presse", "Sikker-kode-2026"
 
 
 def test_press_officer_imports_a_word_document(browser, editor_login, tmp_path):
     base, username, password = editor_login
     document = tmp_path / "Ny direktør.docx"
     document.write_bytes(press_release_docx())
-    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    context, page = log_in(
+        browser, base, username, password, viewport={"width": 1280, "height": 1000}
+    )
 
     page.goto(f"{base}/admin/newsroom/pressrelease/")
     page.get_by_role("link", name="Importér fra Word").click()
