@@ -124,6 +124,15 @@ class GroupPositionForm(forms.Form):
         ),
     )
 
+    make_public = forms.BooleanField(
+        label=_("show them publicly now"),
+        required=False,
+        help_text=_(
+            "Their pages and their place on the organisation's page show at once. Leave it off "
+            "when a release that is not out yet will announce them."
+        ),
+    )
+
     def clean_new_people(self):
         names = [" ".join(line.split()) for line in self.cleaned_data["new_people"].splitlines()]
         return list(dict.fromkeys(name for name in names if name))
@@ -156,6 +165,8 @@ class GroupPositionForm(forms.Form):
             )
             if person not in people:
                 people.append(person)
+        if data["make_public"]:
+            Person.objects.filter(pk__in=[person.pk for person in people]).update(is_public=True)
         start, end = data["start"], data["end"]
         positions = []
         for person in people:

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from people.models import Person, Position
@@ -85,3 +86,24 @@ def test_only_staff_who_may_add_positions_get_the_form(client, django_user_model
     user = django_user_model.objects.create_user("x", "x@example.org", "pw", is_staff=True)
     client.force_login(user)
     assert client.get(URL).status_code == 403
+
+
+def test_a_board_shown_publicly_at_once_when_the_press_office_says_so(editor_client):
+    los = OrganisationFactory(name="LOS")
+    PressReleaseFactory(byline=los)  # the organisation is public
+    for names, public in (("Åben Person", "on"), ("Lukket Person", "")):
+        editor_client.post(
+            URL,
+            {
+                "organisation": los.pk,
+                "title": "bestyrelsesmedlem",
+                "kind": Position.Kind.BOARD,
+                "start": "2016",
+                "end": "",
+                "new_people": names,
+                "make_public": public,
+            },
+        )
+    html = Client().get(los.get_absolute_url()).content.decode()  # an anonymous reader
+    assert "Åben Person" in html and "Lukket Person" not in html
+    assert Person.objects.get(name="Lukket Person").is_public is False
