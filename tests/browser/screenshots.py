@@ -45,15 +45,11 @@ def test_screenshot(name, width, site, browser, out_dir):
         context.close()
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", WIDTHS)
-def test_positions_editor_screenshot(width, site, browser, out_dir, django_user_model):
-    """The demo person's page in the admin, where their positions are kept."""
-    from people.models import Person
+def admin_screenshot(browser, site, out_dir, django_user_model, path, name, width, shows=None):
+    """An admin page as a logged-in superuser sees it, saved as screenshots/<name>-<width>.png."""
     from tests.browser.test_richtext_paste import log_in
 
     django_user_model.objects.create_superuser("skaermbilleder", "", "Sikker-kode-2026")
-    person = Person.objects.get(slug="mads-roke-clausen")
     context, tab = log_in(
         browser,
         site,
@@ -62,32 +58,34 @@ def test_positions_editor_screenshot(width, site, browser, out_dir, django_user_
         viewport={"width": width, "height": 900},
     )
     try:
-        tab.goto(f"{site}/admin/people/person/{person.pk}/change/", wait_until="networkidle")
-        path = out_dir / f"positions-editor-{width}.png"
-        tab.screenshot(path=str(path), full_page=True)
-        print(f"wrote {path}")
+        tab.goto(f"{site}{path}", wait_until="networkidle")
+        if shows:
+            assert tab.locator(shows).is_visible()
+        target = out_dir / f"{name}-{width}.png"
+        tab.screenshot(path=str(target), full_page=True)
+        print(f"wrote {target}")
     finally:
         context.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
+def test_positions_editor_screenshot(width, site, browser, out_dir, django_user_model):
+    """The demo person's page in the admin, where their positions are kept."""
+    from people.models import Person
+
+    person = Person.objects.get(slug="mads-roke-clausen")
+    path = f"/admin/people/person/{person.pk}/change/"
+    admin_screenshot(browser, site, out_dir, django_user_model, path, "positions-editor", width)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
 def test_dashboard_screenshot(width, site, browser, out_dir, django_user_model):
     """The admin's front page, with the demo release's history behind it."""
-    from tests.browser.test_richtext_paste import log_in
-
-    django_user_model.objects.create_superuser("forside", "", "Sikker-kode-2026")
-    context, tab = log_in(
-        browser, site, "forside", "Sikker-kode-2026", viewport={"width": width, "height": 900}
+    admin_screenshot(
+        browser, site, out_dir, django_user_model, "/admin/", "dashboard", width, "#dash-chart"
     )
-    try:
-        tab.goto(f"{site}/admin/", wait_until="networkidle")
-        assert tab.locator("#dash-chart").is_visible()
-        path = out_dir / f"dashboard-{width}.png"
-        tab.screenshot(path=str(path), full_page=True)
-        print(f"wrote {path}")
-    finally:
-        context.close()
 
 
 if __name__ == "__main__":
