@@ -52,6 +52,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
 }
+IMAGE_ATTRIBUTE_ORDER = {"src": 0, "alt": 1, "width": 2, "height": 3}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 TABLE_SCOPES = {"row", "col", "rowgroup", "colgroup"}
 # Typed as an image's text alternative in the editor: the image is decoration only, and the
@@ -74,9 +75,12 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Images may only come from our own media library, never from another host.
     if tag == "img" and attribute == "src" and not _is_own_media(value):
         return None
-    # The one class kept: CKEditor's table wrapper, which the site's CSS makes scroll.
+    # The classes CKEditor 5 reads a figure by: without "image" it loads a captioned photo as
+    # an inline image and its caption as loose text, and the next save stores that. "table"
+    # is also the scroll box the site's CSS gives wide tables.
     if tag == "figure" and attribute == "class":
-        return "table" if "table" in value.split() else None
+        kept = [name for name in ("image", "table") if name in value.split()]
+        return kept[0] if kept else None
     if attribute in {"colspan", "rowspan"}:
         return value.strip() if value.strip().isdigit() and 0 < int(value) <= 1000 else None
     if attribute == "scope":
@@ -134,8 +138,13 @@ class _Tidy(HTMLParser):
             raw = _start_tag("th", [*attrs, ("scope", scope)])
         elif tag == "img" and not dict(attrs).get("src"):
             return  # what nh3 leaves of an image from another host: nothing to show
-        elif tag == "img" and self.display and dict(attrs).get("alt") == DECORATIVE_ALT:
-            raw = _start_tag("img", [(k, "" if k == "alt" else v) for k, v in attrs])
+        elif tag == "img":
+            # One attribute order: CKEditor writes them in another order each time it loads a
+            # body, and an unchanged body must be stored unchanged.
+            attrs = sorted(attrs, key=lambda a: IMAGE_ATTRIBUTE_ORDER.get(a[0], len(attrs)))
+            if self.display and dict(attrs).get("alt") == DECORATIVE_ALT:
+                attrs = [(k, "" if k == "alt" else v) for k, v in attrs]
+            raw = _start_tag("img", attrs)
         self.out.append(raw)
         if tag == "img":
             credit = self.credits.get(dict(attrs).get("src") or "")

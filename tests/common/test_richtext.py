@@ -61,3 +61,46 @@ def test_absolute_urls_for_feeds():
 )
 def test_danish_slugs(text, slug):
     assert slugify_da(text) == slug
+
+
+def test_a_captioned_body_photo_is_stored_as_ckeditor_wrote_it():
+    """CKEditor 5 reads <figure class="image"> as a photo with a caption; a figure without the
+    class comes back as an inline image with its caption as loose text, and the next save
+    stores that. What CKEditor writes must survive cleaning unchanged."""
+    written = (
+        '<figure class="image"><img src="/media/renditions/huset.jpg" alt="Huset">'
+        "<figcaption>Det nye hus på Vestergade.</figcaption></figure>"
+    )
+    assert sanitize_html(written) == written
+    assert sanitize_html(sanitize_html(written)) == written
+    assert (
+        sanitize_html(
+            '<figure class="image foo" onclick="x()"><img src="/media/a.jpg" alt="a"></figure>'
+        )
+        == '<figure class="image"><img src="/media/a.jpg" alt="a"></figure>'
+    )
+    assert sanitize_html('<figure class="evil">x</figure>') == "<figure>x</figure>"
+
+
+def test_photos_saved_without_the_class_get_it_back():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("newsroom.migrations.0017_body_photo_figures")
+    release = PressReleaseFactory()
+    bare = (
+        '<p>Tekst.</p><figure><img src="/media/a.jpg" alt="a">'
+        "<figcaption>Huset</figcaption></figure>"
+    )
+    type(release).objects.filter(pk=release.pk).update(body=bare)
+    migration.restore_image_class(apps, None)
+    release.refresh_from_db()
+    assert release.body == bare.replace("<figure>", '<figure class="image">')
+
+
+def test_image_attributes_are_stored_in_one_order():
+    # CKEditor writes them in a different order each time it loads a body.
+    one = sanitize_html('<img width="800" height="500" alt="Huset" src="/media/a.jpg">')
+    other = sanitize_html('<img src="/media/a.jpg" alt="Huset" width="800" height="500">')
+    assert one == other == '<img src="/media/a.jpg" alt="Huset" width="800" height="500">'

@@ -176,7 +176,7 @@ def test_a_body_photo_shows_its_credit_on_the_page_and_in_the_feed(client, edito
     page = client.get(release.get_absolute_url()).content.decode()
     src = editor_upload.rendition(960).file.url
     assert (
-        f'<figure><img src="{src}" alt="Direktøren ved skrivebordet"><figcaption>'
+        f'<figure class="image"><img src="{src}" alt="Direktøren ved skrivebordet"><figcaption>'
         '<span class="credit">Foto: Camilla Hey</span></figcaption></figure>'
     ) in page
     feed = client.get("/feeds/rss/").content.decode()
