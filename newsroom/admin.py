@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -665,8 +666,13 @@ class GuardedByPublicReleasesMixin:
     (or will see at a set second): like the release itself, only a Publisher changes it.
     Editors see it read-only, with the reason."""
 
+    @staticmethod
+    def guarding_releases(obj):
+        # A photo in a body counts as much as a press photo: its credit is on the page too.
+        return PressRelease.objects.released().using_media(obj)
+
     def is_guarded(self, obj) -> bool:
-        return obj is not None and obj.releases.filter(status__in=PressRelease.RELEASED).exists()
+        return obj is not None and self.guarding_releases(obj).exists()
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -680,14 +686,28 @@ class GuardedByPublicReleasesMixin:
             return allowed and services.can_publish(request.user)
         return allowed
 
+    def get_deleted_objects(self, objs, request):
+        # A photo inside a body is not a foreign key, so the database would let it go and
+        # leave the page with a broken image: refuse, naming the releases, as for press photos.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for release in PressRelease.objects.using_media(obj).exclude(
+                pk__in=obj.releases.values("pk")
+            ):
+                protected.append(
+                    format_html(
+                        '{}: <a href="{}">{}</a>',
+                        capfirst(PressRelease._meta.verbose_name),
+                        reverse("admin:newsroom_pressrelease_change", args=[release.pk]),
+                        release,
+                    )
+                )
+        return deleted, counts, perms_needed, protected
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if self.is_guarded(obj) and not services.can_publish(request.user):
-            titles = ", ".join(
-                obj.releases.filter(status__in=PressRelease.RELEASED).values_list(
-                    "title", flat=True
-                )[:3]
-            )
+            titles = ", ".join(self.guarding_releases(obj).values_list("title", flat=True)[:3])
             self.message_user(
                 request,
                 _(

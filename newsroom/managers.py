@@ -34,6 +34,23 @@ class PressReleaseQuerySet(models.QuerySet):
             return self.filter(models.Q(pk__in=about_it) | models.Q(byline=obj))
         raise TypeError(f"No releases are listed by {type(obj).__name__}")
 
+    def released(self):
+        """Published, or set to go public at a given second (scheduled, embargoed)."""
+        return self.filter(status__in=self.model.RELEASED)
+
+    def using_media(self, obj):
+        """Releases that show a photo or document: as a press photo or attachment, and for a
+        photo also inside the body text (by the name of any of its files)."""
+        from media.models import Image
+
+        uses = Q(pk__in=obj.releases.values("pk"))
+        if isinstance(obj, Image):
+            names = [obj.file.name, obj.master.name if obj.master else ""]
+            names += list(obj.renditions.values_list("file", flat=True))
+            for name in filter(None, names):
+                uses |= Q(body__contains=name)
+        return self.filter(uses)
+
     def before(self, release):
         """Older than the given release, newest first (its "previous")."""
         # The plain bound lets the database start its index scan at the release.

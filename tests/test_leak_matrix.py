@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from media.models import Image
 from newsroom import services
 from newsroom.models import PressRelease
 from tests.factories import (
@@ -478,3 +479,38 @@ def test_item4_an_editor_cannot_change_media_the_public_sees_or_will_see(world, 
     assert response.status_code == 302, response.content.decode()[:2000]
     photo.refresh_from_db()
     assert photo.caption == "Rettet af udgiver"
+
+
+def test_item4_a_photo_inside_a_published_body_is_guarded_like_a_press_photo(editor, admin_user):
+    """Found by hand: the guard looked at press photos only, so an Editor could change the
+    credit of a photo shown inside a published release's body, live at once; and deleting it
+    would leave the page with a broken image."""
+    photo = ImageFactory(title="huset.png", alt_text="Huset", credit="Camilla Hey")
+    src = photo.rendition(960).file.url
+    release = PressReleaseFactory(
+        title="Nyt hovedkontor",
+        body=f'<p>Tekst.</p><figure class="image"><img src="{src}" alt="Huset"></figure>',
+    )
+    assert release.is_published and not release.images.exists()
+    staff = Client()
+    staff.force_login(editor)
+    url = reverse("admin:media_image_change", args=[photo.pk])
+    page = staff.get(url).content.decode()
+    assert "Nyt hovedkontor" in page and "kun en udgiver" in page.lower()
+    response = staff.post(
+        url,
+        {"title": photo.title, "caption": "", "alt_text": "Huset", "credit": "Ukendt fotograf"},
+    )
+    assert response.status_code == 403
+    photo.refresh_from_db()
+    assert photo.credit == "Camilla Hey"
+    assert "Foto: Camilla Hey" in Client().get(release.get_absolute_url()).content.decode()
+
+    # Whoever may delete photos (here an administrator) is refused, with the release named.
+    chief = Client()
+    chief.force_login(admin_user)
+    delete_url = reverse("admin:media_image_delete", args=[photo.pk])
+    page = chief.get(delete_url).content.decode()
+    assert "Nyt hovedkontor" in page
+    chief.post(delete_url, {"post": "yes"})
+    assert Image.objects.filter(pk=photo.pk).exists()
