@@ -25,6 +25,7 @@ from newsroom.managers import (
     public_organisations,
     public_people,
     public_topics,
+    unannounced_organisation_ids,
 )
 from newsroom.models import PressRelease
 from newsroom.record import person_box
@@ -107,7 +108,7 @@ def person_data(person, *, full: bool = False) -> dict:
     }
     if full:
         day = timezone.localdate()
-        box = person_box(person, person.biography_on(day))
+        box = person_box(person, person.biography_on(day, unannounced_organisation_ids()))
         data["as_of"] = day.isoformat()
         data["about"] = {
             key: box[key]

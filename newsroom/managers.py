@@ -1,3 +1,4 @@
+import functools
 import math
 
 from django.db import models
@@ -241,6 +242,10 @@ def prefetch_live_parts(releases) -> list:
     live = [release for release in releases if not release.record]
     if live:
         models.prefetch_related_objects(live, *live_parts())
+        # One query for the whole list, asked only if a box is written.
+        unannounced = functools.cache(unannounced_organisation_ids)
+        for release in live:
+            release.unannounced_organisation_ids = unannounced
     return releases
 
 
@@ -276,11 +281,38 @@ def organisations_with_releases():
     return Organisation.objects.filter(models.Exists(about) | models.Exists(bylined))
 
 
+def unannounced_organisations():
+    """Organisations only releases not yet public are about or bylined by (drafts, scheduled,
+    embargoed): new ones a coming release will announce. A role there is left out of every
+    public page and every other release's "Om" boxes, even for a person who is already public,
+    until a release about the organisation is published."""
+    from newsroom.models import PressRelease, ReleaseOrganisation
+    from organisations.models import Organisation
+
+    published = PressRelease.objects.published()
+    coming = PressRelease.objects.exclude(status=PressRelease.Status.UNPUBLISHED).exclude(
+        pk__in=published.values("pk")
+    )
+
+    def linked(releases):
+        about = ReleaseOrganisation.objects.filter(
+            organisation=models.OuterRef("pk"), release__in=releases
+        )
+        return models.Exists(about) | models.Exists(releases.filter(byline=models.OuterRef("pk")))
+
+    return Organisation.objects.filter(linked(coming)).exclude(linked(published))
+
+
+def unannounced_organisation_ids() -> frozenset:
+    return frozenset(unannounced_organisations().values_list("pk", flat=True))
+
+
 def public_organisations():
     """Those a published release is about or bylined by, and those in the careers that public
     people's pages show today (their "Om" boxes link to them); a position that has not started
-    yet makes nothing public. EXISTS per organisation, so a filtered list (search, one page)
-    looks only at the organisations it needs."""
+    yet, or one at an organisation a coming release will announce, makes nothing public.
+    EXISTS per organisation, so a filtered list (search, one page) looks only at the
+    organisations it needs."""
     from newsroom.models import PressRelease, ReleaseOrganisation, ReleasePerson
     from organisations.models import Organisation
     from people.models import Position
@@ -298,6 +330,7 @@ def public_organisations():
         .filter(organisation=models.OuterRef("pk"))
         .filter(models.Exists(in_published_release) | Q(person__is_public=True))
     )
+    announced_careers = models.Exists(careers) & ~Q(pk__in=unannounced_organisations())
     return Organisation.objects.filter(
-        models.Exists(about) | models.Exists(bylined) | models.Exists(careers)
+        models.Exists(about) | models.Exists(bylined) | announced_careers
     )

@@ -16,7 +16,7 @@ from common.models import TimeStampedModel
 from common.slugs import unique_slug
 from common.validators import validate_single_line
 from media.models import Document, Image, MediaContact
-from newsroom.managers import PressReleaseQuerySet
+from newsroom.managers import PressReleaseQuerySet, unannounced_organisation_ids
 from newsroom.record import contact_data, organisation_box, person_box
 from organisations.models import Organisation
 from people.models import Person
@@ -340,12 +340,25 @@ class PressRelease(TimeStampedModel):
         """The "Om" boxes written from today's data as of `day` (the record not consulted)."""
         if self.pk is None:
             return []  # not saved yet, so nobody is linked (a record frozen before the insert)
+        organisation_links = list(self.organisation_links.all())
+        hidden = self.hidden_organisation_ids(organisation_links)
         boxes = [
-            person_box(link.person, link.person.biography_on(day))
+            person_box(link.person, link.person.biography_on(day, hidden))
             for link in self.person_links.all()
         ]
-        boxes += [organisation_box(link.organisation) for link in self.organisation_links.all()]
+        boxes += [organisation_box(link.organisation) for link in organisation_links]
         return boxes
+
+    # Replaced by a shared, once-only lookup when a list is fetched (prefetch_live_parts).
+    unannounced_organisation_ids = staticmethod(unannounced_organisation_ids)
+
+    def hidden_organisation_ids(self, organisation_links=None) -> frozenset:
+        """Organisations whose roles this release's boxes leave out: those another coming
+        release will announce. The release's own are never hidden: it announces them."""
+        if organisation_links is None:
+            organisation_links = self.organisation_links.all()
+        own = {link.organisation_id for link in organisation_links} | {self.byline_id}
+        return self.unannounced_organisation_ids() - own
 
     def contacts_now(self) -> list[dict]:
         if self.pk is None:
@@ -574,7 +587,7 @@ class Quote(OrderedLink):
         (or board seat), "title, organisation", in the release's language where written."""
         if self.role or not self.person_id:
             return
-        biography = self.person.biography_on(day)
+        biography = self.person.biography_on(day, self.release.hidden_organisation_ids())
         positions = biography.current_roles or biography.board_seats
         if positions:
             title, _language = positions[0].title_in(language)

@@ -31,6 +31,7 @@ from newsroom.managers import (
     public_organisations,
     public_people,
     public_topics,
+    unannounced_organisation_ids,
 )
 from newsroom.models import PressRelease, Quote, ReleaseImage, ReleaseSlug, Subscription
 from newsroom.record import person_box
@@ -249,7 +250,7 @@ class PersonDetailView(ReleasesOfObjectView):
             .select_related("release")
             .order_by("-release__publish_at", "order")[:QUOTES_ON_PERSON_PAGE]
         )
-        biography = self.object.biography_on(context["as_of"])
+        biography = self.object.biography_on(context["as_of"], unannounced_organisation_ids())
         context["box"] = person_box(self.object, biography)
         context["json_ld"] = seo.standalone(seo.person_data(self.object, biography))
         return context

@@ -20,9 +20,13 @@ class Biography:
     earlier_roles: list[Position] = field(default_factory=list)
 
     @classmethod
-    def for_person(cls, person: Person, day: datetime.date) -> "Biography":
+    def for_person(
+        cls, person: Person, day: datetime.date, hidden_organisations=frozenset()
+    ) -> "Biography":
         # positions.all() so that a prefetch (with organisations) serves it.
-        positions = list(person.positions.all())
+        positions = [
+            p for p in person.positions.all() if p.organisation_id not in hidden_organisations
+        ]
         biography = cls(person=person, day=day, age=person.age_on(day))
         for position in positions:
             if position.is_held_on(day):

@@ -85,11 +85,12 @@ class Person(TimeStampedModel):
             return day.year - self.birth_year
         return None
 
-    def biography_on(self, day: datetime.date):
-        """The "Om <name>" box as it stood on the given day. Uses prefetched positions."""
+    def biography_on(self, day: datetime.date, hidden_organisations=frozenset()):
+        """The "Om <name>" box as it stood on the given day. Uses prefetched positions. Roles at
+        `hidden_organisations` (ids) are left out: organisations not announced yet."""
         from people.biography import Biography
 
-        return Biography.for_person(self, day)
+        return Biography.for_person(self, day, hidden_organisations)
 
 
 class PositionQuerySet(models.QuerySet):

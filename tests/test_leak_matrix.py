@@ -514,3 +514,72 @@ def test_item4_a_photo_inside_a_published_body_is_guarded_like_a_press_photo(edi
     assert "Nyt hovedkontor" in page
     chief.post(delete_url, {"post": "yes"})
     assert Image.objects.filter(pk=photo.pk).exists()
+
+
+def test_item1_an_undated_role_at_an_organisation_a_coming_release_announces_stays_hidden(
+    world, editor, publisher, time_machine
+):
+    """Found by hand: many releases give no start date for a new role. An undated position of
+    an already public person at a new organisation that only an embargoed release is about made
+    the organisation public at once (page, about text, feeds, API, sitemap, search, contacts)
+    and named it on the person's page."""
+    from media.models import MediaContact
+    from people.models import Position
+
+    secret_org = OrganisationFactory(
+        name="Fonden for Øget Trivsel", short_name="ØTFONDEN", about="<p>HEMMELIGFOND</p>"
+    )
+    embargoed = world["releases"]["embargoed"]
+    embargoed.organisations.add(secret_org)
+    person = world["person"]
+    Position.objects.create(
+        person=person, organisation=secret_org, title="bestyrelsesformand", kind="chair"
+    )
+    MediaContact.objects.create(
+        name="Listet Kontakt", phone="+45 11 22 33 44", person=person, is_listed=True
+    )
+    urls = [
+        secret_org.get_absolute_url(),
+        f"/api/v1/organisations/{secret_org.slug}/",
+        *[f"/feeds/organisationer/{secret_org.slug}/{f}/" for f in FORMATS],
+    ]
+    pages = [
+        "/sitemap-organisations.xml",
+        "/soeg/?q=Trivsel",
+        "/api/v1/organisations/",
+        "/pressekontakter/",
+        person.get_absolute_url(),
+        f"/api/v1/people/{person.slug}/",
+        world["releases"]["published"].get_absolute_url(),
+    ]
+
+    def hidden_everywhere():
+        for client in visitors(editor).values():
+            for url in urls:
+                assert client.get(url).status_code == 404, url
+            for url in pages:
+                response = client.get(url)
+                assert response.status_code == 200, url
+                content = response.content.decode().replace("Trivsel”", "")
+                content = content.replace("q=Trivsel", "").replace('value="Trivsel"', "")
+                content = content.replace("Søgning: Trivsel", "").replace("Trivsel</", "")
+                for trace in ("Øget Trivsel", "ØTFONDEN", "HEMMELIGFOND", secret_org.slug):
+                    assert trace not in content, (url, trace)
+
+    hidden_everywhere()
+    # Another release about the person published now freezes a box without the role.
+    later = PressReleaseFactory(draft=True, title="Senere nyhed", people=[person])
+    services.release_publish(release=later, user=publisher)
+    pages.append(later.get_absolute_url())
+    hidden_everywhere()
+    # The embargoed release's own boxes, written live (its preview, a refresh), name the role
+    # it announces.
+    embargoed.refresh_from_db()
+    assert "bestyrelsesformand" in str(embargoed.about_boxes_on(timezone.localdate()))
+
+    # Once the release about it is public, so is the organisation and the role.
+    time_machine.move_to(embargoed.publish_at + datetime.timedelta(seconds=1))
+    client = Client()
+    assert client.get(secret_org.get_absolute_url()).status_code == 200
+    person_page = client.get(person.get_absolute_url()).content.decode()
+    assert "bestyrelsesformand" in person_page and "ØTFONDEN" in person_page
