@@ -19,14 +19,15 @@ from common.admin import CHARCOUNT_JS, AutoSlugAdminMixin, count_characters
 from common.generation import content_changed
 from common.richtext import sanitize_html
 from common.templatetags.site import with_zone
-from media.admin import DocumentAdmin, ImageAdmin, thumbnail
-from media.models import Document, Image
+from media.admin import DocumentAdmin, ImageAdmin, MediaContactAdmin, thumbnail
+from media.models import Document, Image, MediaContact
 from newsroom import (
     services,
     staff,  # noqa: F401 (the user admin: roles give staff status)
 )
 from newsroom.admin_word_import import word_import_urls
 from newsroom.checks import problems_html, publication_problems
+from newsroom.managers import public_people
 from newsroom.models import (
     Correction,
     PressRelease,
@@ -723,6 +724,26 @@ class GuardedByPublicReleasesMixin:
 
 admin.site.unregister(Image)
 admin.site.unregister(Document)
+admin.site.unregister(MediaContact)
+
+
+@admin.register(MediaContact)
+class ListedContactAdmin(MediaContactAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Listed, but named after a person the public may not see yet: say so, not "saved".
+        if obj.is_listed and obj.is_active and obj.person_id:
+            if not public_people().filter(pk=obj.person_id).exists():
+                self.message_user(
+                    request,
+                    _(
+                        "“%(name)s” is listed, but the contacts page shows the contact only "
+                        "once %(person)s is public: when a release about them is published, "
+                        "or when they are marked public on their page."
+                    )
+                    % {"name": obj, "person": obj.person},
+                    messages.WARNING,
+                )
 
 
 @admin.register(Image)

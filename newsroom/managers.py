@@ -281,6 +281,16 @@ def organisations_with_releases():
     return Organisation.objects.filter(models.Exists(about) | models.Exists(bylined))
 
 
+def public_media_contacts():
+    """The contacts page: those the press office lists, and of those linked to a person, only
+    the ones whose person is public (a contact is named after them)."""
+    from media.models import MediaContact
+
+    return MediaContact.objects.listed().filter(
+        Q(person__isnull=True) | Q(person__in=public_people())
+    )
+
+
 def unannounced_organisations():
     """Organisations only releases not yet public are about or bylined by (drafts, scheduled,
     embargoed): new ones a coming release will announce. A role there is left out of every

@@ -21,13 +21,14 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, d
 from common import throttle
 from common.uploads import ALLOWED_DOCUMENT_EXTENSIONS
 from common.urls import absolute_url
-from media.models import Document, Image, MediaContact
+from media.models import Document, Image
 from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
 from newsroom.managers import (
     prefetch_live_parts,
     prefetch_present_parts,
+    public_media_contacts,
     public_organisations,
     public_people,
     public_topics,
@@ -568,7 +569,7 @@ class MediaContactListView(ListView):
     context_object_name = "contacts"
 
     def get_queryset(self):
-        return MediaContact.objects.listed().select_related("person", "organisation")
+        return public_media_contacts().select_related("person", "organisation")
 
     def get_context_data(self, **kwargs):
         # A contact's organisation is named only if the public may already see it.
@@ -582,7 +583,7 @@ class MediaContactListView(ListView):
 def media_contact_vcard(request, pk):
     """A vCard a journalist can save straight to a phone (listed contacts only)."""
     contact = get_object_or_404(
-        MediaContact.objects.listed().select_related("person", "organisation"), pk=pk
+        public_media_contacts().select_related("person", "organisation"), pk=pk
     )
     organisation_is_public = (
         contact.organisation_id is not None

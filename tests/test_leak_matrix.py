@@ -583,3 +583,37 @@ def test_item1_an_undated_role_at_an_organisation_a_coming_release_announces_sta
     assert client.get(secret_org.get_absolute_url()).status_code == 200
     person_page = client.get(person.get_absolute_url()).content.decode()
     assert "bestyrelsesformand" in person_page and "ØTFONDEN" in person_page
+
+
+def test_item2_a_listed_contact_named_after_a_person_not_yet_public_waits_for_them(
+    world, editor, admin_client
+):
+    """Found by hand: a contact marked as listed but linked to a person whom only an embargoed
+    release is about was on the contacts page and in its vCard, name, phone and e-mail."""
+    from media.models import MediaContact
+
+    newcomer = PersonFactory(name="Ingrid Ærenfeldt Hemmelig")
+    world["releases"]["embargoed"].people.add(newcomer)
+    response = admin_client.post(
+        reverse("admin:media_mediacontact_add"),
+        {
+            "person": newcomer.pk,
+            "name": "",
+            "title": "direktør",
+            "phone": "+45 33 33 33 33",
+            "email": "ingrid@oetfonden.dk",
+            "is_active": "on",
+            "is_listed": "on",
+        },
+        follow=True,
+    )
+    contact = MediaContact.objects.get(email="ingrid@oetfonden.dk")
+    assert "kontaktsiden viser først kontakten, når" in response.content.decode()
+    for client in visitors(editor).values():
+        page = client.get(reverse("newsroom:contacts")).content.decode()
+        assert "Ærenfeldt" not in page and "oetfonden" not in page
+        assert client.get(reverse("newsroom:contact-vcard", args=[contact.pk])).status_code == 404
+    # Marked public (or a published release about her): listed.
+    newcomer.is_public = True
+    newcomer.save()
+    assert "Ingrid Ærenfeldt Hemmelig" in Client().get(reverse("newsroom:contacts")).content.decode()
