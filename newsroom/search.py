@@ -165,22 +165,30 @@ def _simple_snippet(text: str, words: list[str], width: int = 220) -> SafeString
     return _marked(f"{prefix}{marked.strip()} …")
 
 
-def _name_condition(words, *fields):
+def _matching_names(queryset, words, *fields):
+    """Every word in one of the fields, case ignored. SQLite's own case-insensitive match knows
+    A-Z only ("Østergaard" would not find "Østergaard"): there, folded like Python folds."""
+    if connection.vendor == "sqlite":
+        queryset = queryset.annotate(**{f"{field}_folded": _casefolded(field) for field in fields})
+        words = [word.casefold() for word in words]
+        lookup = "{}_folded__contains"
+    else:
+        lookup = "{}__icontains"
     condition = Q()
     for word in words:
-        condition &= Q(*[Q(**{f"{field}__icontains": word}) for field in fields], _connector=Q.OR)
-    return condition
+        condition &= Q(*[Q(**{lookup.format(field): word}) for field in fields], _connector=Q.OR)
+    return queryset.filter(condition)
 
 
 def search_people(query: str):
     words = query_words(query)
     if not words:
         return Person.objects.none()
-    return public_people().filter(_name_condition(words, "name"))[:MAX_RESULTS]
+    return _matching_names(public_people(), words, "name")[:MAX_RESULTS]
 
 
 def search_organisations(query: str):
     words = query_words(query)
     if not words:
         return Organisation.objects.none()
-    return public_organisations().filter(_name_condition(words, "name", "short_name"))[:MAX_RESULTS]
+    return _matching_names(public_organisations(), words, "name", "short_name")[:MAX_RESULTS]

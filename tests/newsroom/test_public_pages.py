@@ -308,3 +308,20 @@ def test_search_folds_danish_capitals(client):
     for query in ("ærø", "ÆRØ", "øresund"):
         hits = client.get(reverse("newsroom:search"), {"q": query}).context["release_hits"]
         assert [hit.release for hit in hits] == [release], query
+
+
+def test_people_and_organisations_are_found_by_names_starting_with_danish_letters(client):
+    # Found by hand: SQLite's case-insensitive match knows A-Z only, so "Østergaard" did not
+    # find Karen Østergaard, typed exactly as stored.
+    from tests.factories import OrganisationFactory, PersonFactory
+
+    person = PersonFactory(name="Karen Østergaard", is_public=True)
+    organisation = OrganisationFactory(name="Ældre Sagen", short_name="ÆS")
+    release = PressReleaseFactory()
+    release.organisations.add(organisation)
+    for query in ("Østergaard", "østergaard", "ØSTERGAARD"):
+        context = client.get(reverse("newsroom:search"), {"q": query}).context
+        assert list(context["people"]) == [person], query
+    for query in ("Ældre", "ældre sagen", "æs"):
+        context = client.get(reverse("newsroom:search"), {"q": query}).context
+        assert list(context["organisations"]) == [organisation], query
