@@ -27,7 +27,7 @@ from newsroom import (
 )
 from newsroom.admin_word_import import word_import_urls
 from newsroom.checks import problems_html, publication_problems
-from newsroom.managers import public_people
+from newsroom.managers import public_media_contacts
 from newsroom.models import (
     Correction,
     PressRelease,
@@ -733,7 +733,7 @@ class ListedContactAdmin(MediaContactAdmin):
         super().save_model(request, obj, form, change)
         # Listed, but named after a person the public may not see yet: say so, not "saved".
         if obj.is_listed and obj.is_active and obj.person_id:
-            if not public_people().filter(pk=obj.person_id).exists():
+            if not public_media_contacts().filter(pk=obj.pk).exists():
                 self.message_user(
                     request,
                     _(

@@ -282,12 +282,16 @@ def organisations_with_releases():
 
 
 def public_media_contacts():
-    """The contacts page: those the press office lists, and of those linked to a person, only
-    the ones whose person is public (a contact is named after them)."""
+    """The contacts page: those the press office lists; of those named after a person, the ones
+    whose person is public or who are already a published release's contact."""
     from media.models import MediaContact
+    from newsroom.models import PressRelease, ReleaseContact
 
+    on_published_release = ReleaseContact.objects.filter(
+        contact=models.OuterRef("pk"), release__in=PressRelease.objects.published()
+    )
     return MediaContact.objects.listed().filter(
-        Q(person__isnull=True) | Q(person__in=public_people())
+        Q(person__isnull=True) | Q(person__in=public_people()) | models.Exists(on_published_release)
     )
 
 
