@@ -13,6 +13,7 @@ An upload whose EXIF cannot be read at all is refused with its own message
 """
 
 import io
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,19 @@ _TRANSPOSE = {
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # What Pillow's encoders may read from an image's info: only what the pixels need.
 KEPT_INFO = {"transparency"}
+
+
+# Press officers often type the credit as it is printed ("Foto: Søren Ærtebjerg"); the pages
+# and feeds write "Foto: …" themselves, so the typed prefix would show twice.
+CREDIT_PREFIX = re.compile(
+    r"^\s*(?:(?:foto(?:graf)?|fotografi|photo(?:grapher)?|billede)\s*:|©|\(c\))\s*",
+    re.IGNORECASE,
+)
+
+
+def plain_credit(credit: str) -> str:
+    """The photographer's name as typed, without a "Foto:" or "©" in front."""
+    return CREDIT_PREFIX.sub("", credit or "").strip()
 
 
 def broken_metadata() -> ValidationError:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.images import plain_credit
 from common.models import TimeStampedModel
 from common.slugs import slugify_da
 from common.uploads import validate_document_file, validate_image_file
@@ -194,6 +195,10 @@ class Image(TimeStampedModel):
 
     def __str__(self):
         return self.title or self.alt_text or self.file.name
+
+    def save(self, *args, **kwargs):
+        self.credit = plain_credit(self.credit)
+        super().save(*args, **kwargs)
 
     @property
     def public_url(self) -> str:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.images import plain_credit
 from common.models import TimeStampedModel
 from common.slugs import unique_slug
 from organisations.models import Organisation
@@ -67,6 +68,7 @@ class Person(TimeStampedModel):
             )
 
     def save(self, *args, **kwargs):
+        self.portrait_credit = plain_credit(self.portrait_credit)
         if self.birth_date:
             self.birth_year = self.birth_date.year
         if not self.slug:

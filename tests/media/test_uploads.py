@@ -183,3 +183,34 @@ def test_item8_staff_without_a_group_cannot_upload_through_the_editor(
     assert client.post(reverse("editor-image-upload"), {"upload": upload}).status_code == 200
     assert client.get(reverse("admin:media_image_add")).status_code == 200
     assert Image.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Foto: Søren Ærtebjerg",
+        "foto:Søren Ærtebjerg",
+        "Fotograf: Søren Ærtebjerg",
+        "© Søren Ærtebjerg",
+        "Photo: Søren Ærtebjerg",
+        "  Søren Ærtebjerg ",
+    ],
+)
+def test_a_credit_typed_with_foto_in_front_is_shown_once(client, typed):
+    # Found by hand: the page writes "Foto: …" itself, so "Foto: Foto: Søren Ærtebjerg".
+    from tests.factories import ImageFactory, PressReleaseFactory
+
+    photo = ImageFactory(credit=typed)
+    assert photo.credit == "Søren Ærtebjerg"
+    release = PressReleaseFactory(photos=[photo])
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert "Foto: Søren Ærtebjerg" in page and "Foto: Foto" not in page
+
+
+def test_a_credit_that_only_mentions_a_photo_later_is_kept():
+    from tests.factories import ImageFactory
+
+    assert ImageFactory(credit="Fotohuset Øst").credit == "Fotohuset Øst"
+    assert ImageFactory(credit="Billedbureauet Ritzau Scanpix").credit == (
+        "Billedbureauet Ritzau Scanpix"
+    )
