@@ -583,12 +583,18 @@ class Quote(OrderedLink):
             )
 
     def fill_role(self, day: datetime.date, language: str = "da") -> None:
-        """The person's role on the day, as their "Om" box names it: the first current role
-        (or board seat), "title, organisation", in the release's language where written."""
+        """The person's role on the day, as their "Om" box names it, "title, organisation", in
+        the release's language where written: a role at an organisation the release is about
+        (or by) first - the new chair quoted in a board release speaks as chair - else the
+        first current role, else the first board seat."""
         if self.role or not self.person_id:
             return
         biography = self.person.biography_on(day, self.release.hidden_organisation_ids())
-        positions = biography.current_roles or biography.board_seats
+        positions = biography.current_roles + biography.board_seats
+        release_organisations = set(
+            self.release.organisation_links.values_list("organisation_id", flat=True)
+        ) | {self.release.byline_id}
+        positions.sort(key=lambda p: p.organisation_id not in release_organisations)
         if positions:
             title, _language = positions[0].title_in(language)
             self.role = f"{title}, {positions[0].organisation.label}"

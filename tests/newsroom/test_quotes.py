@@ -141,3 +141,37 @@ def test_an_editor_may_write_quotes():
 
     codenames = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
     assert {"add_quote", "change_quote", "delete_quote", "view_quote"} <= codenames
+
+
+def test_a_quote_in_a_board_release_names_the_role_at_the_board_it_is_about():
+    """Found by hand: the new LOS chair, quoted in the LOS board release, was given her
+    day job ("direktør, Mødrehjælpen"), the first current role."""
+    karen = PersonFactory(name="Karen Østergaard")
+    los = OrganisationFactory(name="Landsorganisationen for sociale tilbud", short_name="LOS")
+    PositionFactory(
+        person=karen,
+        organisation=OrganisationFactory(name="Mødrehjælpen"),
+        title="direktør",
+        start=datetime.date(2019, 1, 1),
+    )
+    PositionFactory(
+        person=karen,
+        organisation=los,
+        title="formand",
+        kind=Position.Kind.CHAIR,
+        start=datetime.date(2021, 5, 3),
+    )
+    release = PressReleaseFactory(
+        publish_at=datetime.datetime(2021, 5, 3, 9, tzinfo=datetime.UTC), people=[karen]
+    )
+    release.organisations.add(los)
+    quote = Quote(release=release, person=karen, text="Vi glæder os.")
+    quote.fill_role(release.release_date)
+    assert quote.role == "formand, LOS"
+    # A release about something else: her first current role, as before.
+    other = PressReleaseFactory(
+        publish_at=datetime.datetime(2021, 5, 3, 9, tzinfo=datetime.UTC), people=[karen]
+    )
+    quote = Quote(release=other, person=karen, text="Vi glæder os.")
+    quote.fill_role(other.release_date)
+    assert quote.role == "direktør, Mødrehjælpen"
