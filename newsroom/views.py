@@ -293,6 +293,9 @@ class OrganisationDetailView(ReleasesOfObjectView):
         language = get_language()
         for position in positions:
             position.shown_title, position.shown_title_lang = position.title_in(language)
+            # On a handover day both chairs are held: the outgoing one says so, as in the
+            # release's "Om" box ("fratræder 3. maj 2021").
+            position.leaving = position.period_on(day) if position.end_last_day == day else ""
         about, about_lang = self.object.about_in(language)
         return super().get_context_data(
             json_ld=seo.standalone(seo.organisation_data(self.object)),

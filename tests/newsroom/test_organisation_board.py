@@ -134,3 +134,29 @@ def test_a_person_marked_public_by_staff_is_on_the_board_before_any_release(clie
     assert "Synlig Uden Nyhed" in html and "Usynlig Uden Nyhed" not in html
     assert client.get(listed.get_absolute_url()).status_code == 200
     assert client.get(unlisted.get_absolute_url()).status_code == 404
+
+
+def test_on_a_handover_day_the_outgoing_chair_says_so(client, growing_board):
+    """Found by hand: on the release day the board listed the outgoing and the new chair side
+    by side; the release's "Om" box says "fratræder", the board page now does too."""
+    los, members, _release = growing_board
+    outgoing = members[0].positions.get()
+    outgoing.end = RELEASE_DAY
+    outgoing.save()
+    newcomer = PersonFactory(name="Ny Formand", is_public=True)
+    PositionFactory(
+        person=newcomer,
+        organisation=los,
+        kind=Position.Kind.CHAIR,
+        title="formand",
+        start=RELEASE_DAY,
+    )
+    board = section(
+        client.get(f"{los.get_absolute_url()}?dato=2021-05-03").content.decode(),
+        'id="people-of-heading"',
+        "<h3>",
+    )
+    assert "Medlem 0</a>, formand (fratræder 3. maj 2021)</li>" in board
+    assert "Ny Formand</a>, formand</li>" in board
+    later = client.get(f"{los.get_absolute_url()}?dato=2021-05-04").content.decode()
+    assert "Medlem 0</a>" not in section(later, 'id="people-of-heading"', "<h3>")
