@@ -63,6 +63,10 @@ IMAGE_SOURCE = re.compile(r'<img[^>]*?\ssrc="([^"]*)"')
 # Set by the media app (media/apps.py): {image URL: photographer credit} for URLs of ours,
 # so a photo in a body text shows its credit like a press photo does.
 credit_lookup: Callable[[list[str]], dict[str, str]] | None = None
+# Set by the media app too: {image URL: text alternative} for URLs of ours that have one.
+alt_lookup: Callable[[list[str]], dict[str, str]] | None = None
+IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+IMAGE_ALT = re.compile(r'\salt="([^"]*)"')
 
 EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\xa0|<br>)*</p>")
 
@@ -233,6 +237,35 @@ def _tidied(cleaned: str, display: bool, credits: tuple, language: str | None) -
     tidy.feed(cleaned)
     tidy.close()
     return "".join(tidy.out).strip()
+
+
+def fill_missing_alt(cleaned: str) -> str:
+    """A photo put in the body without a text alternative gets the one written for it in the
+    media library, so it need not be typed twice. `cleaned`: sanitize_html's output, whose
+    image tags carry src first and double-quoted values."""
+    if alt_lookup is None or "<img" not in cleaned:
+        return cleaned
+
+    def needs_alt(tag: str) -> bool:
+        found = IMAGE_ALT.search(tag)
+        return found is None or not found.group(1).strip()
+
+    missing = [tag for tag in IMAGE_TAG.findall(cleaned) if needs_alt(tag)]
+    sources = [html_module.unescape(m.group(1)) for t in missing if (m := IMAGE_SOURCE.search(t))]
+    alts = alt_lookup(sources) if sources else {}
+    if not alts:
+        return cleaned
+
+    def filled(match: re.Match) -> str:
+        tag = match.group(0)
+        source = IMAGE_SOURCE.search(tag)
+        alt = alts.get(html_module.unescape(source.group(1))) if source else None
+        if not alt or not needs_alt(tag):
+            return tag
+        tag = IMAGE_ALT.sub("", tag)
+        return f'{tag[: source.end()]} alt="{escape(alt, quote=True)}"{tag[source.end() :]}'
+
+    return IMAGE_TAG.sub(filled, cleaned)
 
 
 def tables_without_headers(html: str | None) -> int:

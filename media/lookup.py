@@ -33,3 +33,12 @@ def credits_for_urls(urls) -> dict[str, str]:
         for url, image in images_for_urls(urls).items()
         if image.credit.strip()
     }
+
+
+def alts_for_urls(urls) -> dict[str, str]:
+    """{url: text alternative} for the images of ours that have one."""
+    return {
+        url: image.alt_text.strip()
+        for url, image in images_for_urls(urls).items()
+        if image.alt_text.strip()
+    }

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from common.richtext import sanitize_html
+from common.richtext import fill_missing_alt, sanitize_html
 from media.lookup import images_for_urls
 from media.models import Image
 
@@ -62,7 +62,7 @@ def publication_problems(release, *, body: str | None = None) -> list[Problem]:
     """
     body = release.body if body is None else body
     problems: list[Problem] = []
-    images = body_images(sanitize_html(body))  # as it will be stored and shown
+    images = body_images(fill_missing_alt(sanitize_html(body)))  # as it will be stored
     library = images_for_urls([attrs.get("src") or "" for attrs in images])
     for number, attrs in enumerate(images, start=1):
         source = attrs.get("src") or ""

@@ -207,3 +207,20 @@ def test_an_image_the_cleaning_removes_is_not_counted(editor_upload):
     body = '<p><img src="https://andet.example/x.png"></p>' + body_with(editor_upload, "Direktøren")
     release = PressReleaseFactory.build(status="draft")
     assert publication_problems(release, body=body) == []
+
+
+def test_a_text_alternative_written_in_the_media_library_need_not_be_typed_again(editor_upload):
+    """Found by hand: the alt text filled in on the photo's page was not used for the same
+    photo in a body, and publishing was refused until it was typed again in the editor."""
+    editor_upload.alt_text = "Direktøren ved skrivebordet"
+    editor_upload.credit = "Camilla Hey"
+    editor_upload.save()
+    release = PressReleaseFactory(draft=True, body=body_with(editor_upload))
+    assert publication_problems(release) == []
+    release.refresh_from_db()
+    assert 'alt="Direktøren ved skrivebordet"' in release.body
+    # Typed in the editor (or marked decorative), it stays as typed.
+    typed = PressReleaseFactory(draft=True, body=body_with(editor_upload, "Dorte ved bordet"))
+    decorative = PressReleaseFactory(draft=True, body=body_with(editor_upload, "-"))
+    assert 'alt="Dorte ved bordet"' in typed.body and 'alt="-"' in decorative.body
+    assert "Direktøren ved skrivebordet" not in typed.body + decorative.body
