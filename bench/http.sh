@@ -86,6 +86,9 @@ for mode in uncached cached; do
   for target in "${TARGETS[@]}"; do
     measure "newsroom-$mode" "${target%% *}" "http://127.0.0.1:$PORT${target#* }"
   done
+  # The floor: robots.txt, a view with no query and no template, through the same gunicorn
+  # and middleware. No page can be served faster than this.
+  [ "$mode" = uncached ] && measure "newsroom-$mode" floor "http://127.0.0.1:$PORT/robots.txt"
   stop_gunicorn
 done | tee "$RUN_DIR/ours.txt"
 
@@ -151,6 +154,14 @@ if [ "${PEER:-auto}" != 0 ] && [ -f "$PEER_DIR/run.sh" ]; then
     cac=$(awk -v n="$name" '$1 == "newsroom-cached" && $2 == n {sub("req/s=", "", $3); print $3}' "$RUN_DIR/ours.txt")
     awk -v n="$name" -v p="$peer" -v u="$unc" -v c="$cac" 'BEGIN {
       printf "%-10s %12.0f %14.0f %7.2fx %14.0f %7.2fx\n", n, p, u, (p ? u / p : 0), c, (p ? c / p : 0) }'
+  done
+  floor=$(awk '$1 == "newsroom-uncached" && $2 == "floor" {sub("req/s=", "", $3); print $3}' "$RUN_DIR/ours.txt")
+  awk -v f="$floor" 'BEGIN { printf "%-10s %12s %14.0f   (robots.txt: no query, no template, same stack)\n", "floor", "", f }'
+  for target in "${TARGETS[@]}"; do
+    name="${target%% *}"
+    peer=$(awk -v n="$name" '$3 == n {sub("req/s=", "", $4); print $4}' "$RUN_DIR/peer.txt")
+    awk -v n="$name" -v p="$peer" -v f="$floor" 'BEGIN {
+      printf "# %s: 3x the peer is %.0f req/s, %.0f%% of the floor\n", n, 3 * p, (f ? 300 * p / f : 0) }'
   done
 fi
 
