@@ -185,6 +185,16 @@ class PressReleaseForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Only a Publisher can schedule or publish a release."), code="forbidden"
             )
+        # A time that contradicts the status would be saved with a success message and then do
+        # something else: a passed embargo publishes at once, a future "published" waits.
+        publish_at = cleaned.get("publish_at")
+        if publish_at and {"status", "publish_at"} & set(self.changed_data):
+            now = timezone.now()
+            held_back = {PressRelease.Status.SCHEDULED, PressRelease.Status.EMBARGOED}
+            if status in held_back and publish_at <= now:
+                self.add_error("publish_at", services.past_embargo_message())
+            elif status == PressRelease.Status.PUBLISHED and publish_at > now:
+                self.add_error("publish_at", services.future_publication_message())
         if status in PressRelease.RELEASED and "body" in cleaned:
             problems = publication_problems(self.instance, body=cleaned["body"])
             if problems:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.generation import content_changed
 from common.urls import absolute_url
@@ -35,6 +36,20 @@ def refuse_unless_publishable(release: PressRelease):
         raise ValidationError([problem.message for problem in problems], code="unpublishable")
 
 
+def past_embargo_message() -> str:
+    return _(
+        "That time has passed: a scheduled or embargoed release needs a time in the future. "
+        "Choose “Published” to publish it now, or with an earlier date."
+    )
+
+
+def future_publication_message() -> str:
+    return _(
+        "That time is in the future: choose “Scheduled” (or “Under embargo”) to publish it "
+        "then, or a time that has passed to publish it now."
+    )
+
+
 @transaction.atomic
 def release_publish(
     *,
@@ -52,6 +67,9 @@ def release_publish(
     refuse_unless_publishable(release)
     now = timezone.now()
     publish_at = publish_at or release.publish_at or now
+    if embargo and publish_at <= now:
+        # An embargo that has already lifted would publish at once, deep in the archive.
+        raise ValidationError(past_embargo_message(), code="past_embargo")
     if publish_at <= now and not embargo:
         status = PressRelease.Status.PUBLISHED
     else:

@@ -616,4 +616,5 @@ def test_item2_a_listed_contact_named_after_a_person_not_yet_public_waits_for_th
     # Marked public (or a published release about her): listed.
     newcomer.is_public = True
     newcomer.save()
-    assert "Ingrid Ærenfeldt Hemmelig" in Client().get(reverse("newsroom:contacts")).content.decode()
+    contacts_page = Client().get(reverse("newsroom:contacts")).content.decode()
+    assert "Ingrid Ærenfeldt Hemmelig" in contacts_page

@@ -6,7 +6,7 @@ import zoneinfo
 
 import feedparser
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -377,3 +377,67 @@ def test_the_record_is_fixed_when_the_release_goes_public_not_when_scheduled(
     assert [box["name"] for box in release.record["about"]] == ["Sen Tilføjelse"]
     assert release.was_public
     assert "Om Sen Tilføjelse" in client.get(release.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "days", "message"),
+    [
+        ("embargoed", -700, "Det tidspunkt er passeret"),
+        ("scheduled", -1, "Det tidspunkt er passeret"),
+        ("published", 3, "Det tidspunkt ligger i fremtiden"),
+    ],
+)
+def test_a_time_that_contradicts_the_status_is_refused_not_published(
+    publisher_client, status, days, message
+):
+    """Found by hand: "Under embargo" with a year typed wrong (a time that has passed) went
+    public at once with the ordinary success message; "Offentliggjort" with a time ahead said
+    success and answered 404 until then."""
+    release = PressReleaseFactory(draft=True, title="Embargo i fortiden")
+    when = timezone.localtime() + datetime.timedelta(days=days)
+    response = publisher_client.post(
+        change_url(release),
+        form_data(
+            release,
+            status=status,
+            publish_at_0=when.strftime("%d.%m.%Y"),
+            publish_at_1=when.strftime("%H:%M:%S"),
+        ),
+    )
+    assert response.status_code == 200  # the form again, with the reason at the field
+    assert message in response.content.decode()
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.DRAFT
+    assert Client().get(release.get_absolute_url()).status_code == 404
+
+
+def test_an_embargo_that_has_lifted_is_refused_by_the_service(publisher):
+    release = PressReleaseFactory(draft=True)
+    with pytest.raises(ValidationError, match="passed|passeret"):
+        services.release_publish(
+            release=release,
+            user=publisher,
+            publish_at=timezone.now() - datetime.timedelta(hours=1),
+            embargo=True,
+        )
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.DRAFT
+
+
+def test_a_lifted_embargo_can_still_be_edited(publisher_client, publisher):
+    # The status stays "Under embargo" after the time has come: editing the text is no change
+    # of time, and must not be refused.
+    release = PressReleaseFactory(draft=True)
+    services.release_publish(
+        release=release,
+        user=publisher,
+        publish_at=timezone.now() + datetime.timedelta(seconds=2),
+        embargo=True,
+    )
+    release.refresh_from_db()
+    release.publish_at = timezone.now() - datetime.timedelta(hours=1)
+    PressRelease.objects.filter(pk=release.pk).update(publish_at=release.publish_at)
+    response = publisher_client.post(change_url(release), form_data(release, lead="Ny indledning."))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    release.refresh_from_db()
+    assert release.lead == "Ny indledning." and release.is_published
