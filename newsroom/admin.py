@@ -408,6 +408,16 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         release.update_record(refresh=refresh)
         PressRelease.objects.filter(pk=release.pk).update(record=release.record)
         content_changed()
+        if release.publish_at and release.publish_at > timezone.now():
+            # "... was saved" alone reads as "it is out": say when it will be.
+            self.message_user(
+                request,
+                _(
+                    "“%(title)s” goes public %(time)s. Until then only staff and embargo "
+                    "preview links show it."
+                )
+                % {"title": release.title, "time": with_zone(release.publish_at)},
+            )
         if not (change and release.was_public):
             return
         note = form.cleaned_data.get("correction_note", "").strip()

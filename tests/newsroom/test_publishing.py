@@ -441,3 +441,21 @@ def test_a_lifted_embargo_can_still_be_edited(publisher_client, publisher):
     assert response.status_code == 302, response.content.decode()[:3000]
     release.refresh_from_db()
     assert release.lead == "Ny indledning." and release.is_published
+
+
+def test_saving_a_scheduled_release_says_when_it_goes_public(publisher_client):
+    release = PressReleaseFactory(draft=True, title="Planlagt nyhed")
+    when = timezone.localtime() + datetime.timedelta(days=2)
+    response = publisher_client.post(
+        change_url(release),
+        form_data(
+            release,
+            status="scheduled",
+            publish_at_0=when.strftime("%d.%m.%Y"),
+            publish_at_1="09:00:00",
+        ),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "“Planlagt nyhed” bliver offentlig" in page
+    assert "kl. 09:00" in page
