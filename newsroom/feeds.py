@@ -19,6 +19,7 @@ from django.views.decorators.http import condition
 from common.urls import absolute_url
 from newsroom.feedformats import AtomWithContent, JsonFeed, RssWithContent
 from newsroom.managers import (
+    prefetch_corrections,
     prefetch_live_parts,
     public_organisations,
     public_people,
@@ -113,7 +114,7 @@ class ReleaseFeed(Feed):
 
     def items(self, obj):
         releases = releases_in_scope(obj).for_feed().select_related("source")
-        return prefetch_live_parts(releases[:FEED_LENGTH])
+        return prefetch_corrections(prefetch_live_parts(releases[:FEED_LENGTH]))
 
     def item_title(self, item):
         return item.title

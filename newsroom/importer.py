@@ -416,6 +416,12 @@ def split_content(entry: FeedEntry, *, has_image: bool) -> Content:
     if has_image and (match := LEADING_FIGURE.match(text)) and IMG_TAG.search(match["inner"]):
         figure = _lead_figure(match["inner"])
         text = text[match.end() :]
+    # Our feeds put a release's correction notes first ("Rettet <date>: ..."): kept with the
+    # text, after the lead, so no note is lost and the lead is still found.
+    corrections = ""
+    while (match := PARAGRAPH.match(text)) and _is_correction_note(match["inner"]):
+        corrections += match[0].strip()
+        text = text[match.end() :]
     # Without content, the summary is the whole text (an RSS description, say).
     lead = entry.summary if entry.content_html else ""
     if match := PARAGRAPH.match(text):
@@ -426,7 +432,14 @@ def split_content(entry: FeedEntry, *, has_image: bool) -> Content:
             text = text[match.end() :]
     elif not lead and "<" not in text:
         lead, text = html_to_text(text), ""  # a few words without markup: a lead, no body
-    return Content(lead=lead, body=sanitize_html(_without_contact_block(text)), figure=figure)
+    body = sanitize_html(corrections + _without_contact_block(text))
+    return Content(lead=lead, body=body, figure=figure)
+
+
+def _is_correction_note(paragraph: str) -> bool:
+    """<strong>Rettet 3. maj 2021:</strong> ... (or "Corrected ..."), as our feeds write it."""
+    prefixes = [t.split("%(date)s")[0] for t in _in_every_language("Corrected %(date)s")]
+    return any(paragraph.startswith(f"<strong>{prefix}") for prefix in prefixes if prefix)
 
 
 def _lead_figure(inner: str) -> LeadFigure:

@@ -170,12 +170,15 @@ class PressReleaseQuerySet(models.QuerySet):
         )
 
     def for_feed(self):
-        """What a feed entry carries (the listing's parts and the quotes in the full text), in
-        a constant number of queries: no documents or corrections, which entries do not show."""
-        from newsroom.models import Quote
+        """What a feed entry carries (the listing's parts, the quotes and the correction notes
+        in the full text), in a constant number of queries: the corrections are fetched by
+        `prefetch_corrections` only when an entry has some."""
+        from newsroom.models import Correction, Quote
 
-        return self.for_listing().prefetch_related(
-            Prefetch("quotes", queryset=Quote.objects.select_related("person"))
+        return (
+            self.for_listing()
+            .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("person")))
+            .annotate(has_corrections=Exists(Correction.objects.filter(release=OuterRef("pk"))))
         )
 
     def for_published_page(self):
@@ -214,6 +217,21 @@ def live_parts() -> list:
             ),
         ),
     ]
+
+
+def prefetch_corrections(releases) -> list:
+    """The corrections of releases from `for_feed`: one query, and none when no entry has a
+    correction (most feeds)."""
+    from newsroom.models import Correction
+
+    releases = list(releases)
+    corrected = [release for release in releases if release.has_corrections]
+    for release in releases:
+        if not release.has_corrections:
+            cache = release.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache["corrections"] = Correction.objects.none()
+    models.prefetch_related_objects(corrected, "corrections")
+    return releases
 
 
 def prefetch_present_parts(release):

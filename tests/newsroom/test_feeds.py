@@ -293,3 +293,22 @@ def test_an_ampersand_in_a_title_reaches_feed_readers_as_one(client, db):
         [entry] = feed.entries
         assert entry.title == title, format_name
         assert entry.summary == "Smag & behag", format_name
+
+
+def test_a_correction_note_is_in_every_feed_entry(client, seed_release, publisher):
+    """Found by hand: the page, the API and the PDF said "Rettet …", the feeds carried the
+    changed text without a word, and RSS has no other sign of a change."""
+    from newsroom import services
+
+    services.release_correct(
+        release=seed_release, user=publisher, note="Medlemstallet var 439, ikke 438."
+    )
+    for url in feed_urls(seed_release):
+        content = client.get(url).content.decode()
+        if url.endswith("/json/"):
+            [item] = json.loads(content)["items"]
+            content = item["content_html"]
+        else:
+            [entry] = feedparser.parse(content).entries
+            content = entry.content[0].value
+        assert "Rettet" in content and "Medlemstallet var 439, ikke 438." in content, url

@@ -510,3 +510,19 @@ def test_the_release_form_says_where_an_imported_release_came_from(tmp_path, sta
     assert "Importeret fra" in html
     assert 'href="https://old.example/pressreleases/nyhed-1-100"' in html
     assert "https://old.example/?p=1" in html
+
+
+def test_a_correction_note_in_our_feed_stays_with_the_imported_text(
+    client, seed_release, publisher, tmp_path
+):
+    from newsroom import services
+
+    services.release_correct(release=seed_release, user=publisher, note="Tallet er rettet.")
+    lead = seed_release.lead
+    path = write(tmp_path, client.get("/feeds/rss/").content)
+    empty_the_newsroom()
+    import_feed(path)
+    imported = PressRelease.objects.get(title=seed_release.title)
+    assert imported.lead == lead
+    assert imported.body.startswith("<p><strong>Rettet ")
+    assert "Tallet er rettet." in imported.body
