@@ -79,20 +79,26 @@ def manage_token_has_expired(token: str) -> bool:
     return False
 
 
+def subscriber_url(subscription: Subscription, name: str, token: str) -> str:
+    """A page for the subscriber, in their language: English ones live under /en/."""
+    with translation.override(subscription.language):
+        return absolute_url(reverse(name, args=[token]))
+
+
 def manage_url(subscription: Subscription) -> str:
-    return absolute_url(reverse("newsroom:subscription-manage", args=[manage_token(subscription)]))
+    return subscriber_url(subscription, "newsroom:subscription-manage", manage_token(subscription))
 
 
 def unsubscribe_url(subscription: Subscription) -> str:
-    return absolute_url(
-        reverse("newsroom:subscription-unsubscribe", args=[manage_token(subscription)])
+    return subscriber_url(
+        subscription, "newsroom:subscription-unsubscribe", manage_token(subscription)
     )
 
 
 def send_confirmation(*, subscription: Subscription) -> None:
     context = {
-        "confirm_url": absolute_url(
-            reverse("newsroom:subscription-confirm", args=[confirm_token(subscription)])
+        "confirm_url": subscriber_url(
+            subscription, "newsroom:subscription-confirm", confirm_token(subscription)
         ),
         "SITE_NAME": settings.SITE_NAME,
         "valid_days": CONFIRM_MAX_AGE.days,
@@ -322,6 +328,8 @@ def build_alert(*, release: PressRelease, subscription: Subscription, delivery=N
         "unsubscribe_url": unsubscribe,
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
+        # The mail's own language (its words); the release keeps its own in the text.
+        "LANGUAGE_CODE": subscription.language,
     }
     with translation.override(subscription.language):
         message = EmailMultiAlternatives(

@@ -285,3 +285,31 @@ def test_item11_manage_links_expire_and_the_page_says_how_to_get_a_new_one(clien
     assert client.get(link_in(mail.outbox[-1], "manage")).status_code == 200
     # A forged link still reveals nothing.
     assert client.get(reverse("newsroom:subscription-manage", args=["x:y:z"])).status_code == 404
+
+
+def test_an_english_subscriber_is_sent_to_english_pages(client, seed_release):
+    """Found by hand: English mails linked to the Danish confirm, manage and unsubscribe pages,
+    and the English alert said <html lang="da">."""
+    Subscription.objects.all().delete()
+    response = client.post(
+        "/en/abonnement/",
+        {"email": "reporter@example.com", "all_releases": "True", "language": "en"},
+    )
+    assert response.status_code == 200
+    [confirmation] = mail.outbox
+    confirm = re.search(r"http://testserver(/en/abonnement/bekraeft/[^/\s]+/)", confirmation.body)
+    assert confirm, confirmation.body
+    page = client.get(confirm.group(1)).content.decode()
+    assert '<html lang="en"' in page
+    client.post(confirm.group(1))
+    mail.outbox.clear()
+    AlertDelivery.objects.all().delete()
+    PressReleaseFactory(title="English news", language="en")
+    alerts.run_once()
+    [alert] = mail.outbox
+    assert "http://testserver/en/abonnement/skift/" in alert.body
+    assert "http://testserver/en/abonnement/afmeld/" in alert.body
+    assert alert.extra_headers["List-Unsubscribe"].startswith(
+        "<http://testserver/en/abonnement/afmeld/"
+    )
+    assert '<html lang="en">' in alert.alternatives[0].content
