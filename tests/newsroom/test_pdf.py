@@ -33,6 +33,8 @@ def test_the_seed_release_as_pdf(client, seed_release):
     assert "Foto:" in text  # the press photo's credit
     assert "For yderligere oplysninger" in text
     assert "Om Mads Roke Clausen" in text and "Mads Roke Clausen, 52 år." in text
+    # A position's note, as on the page (found by hand missing from the PDF).
+    assert "bidrog til Betænkning om Frivilligt Socialt Arbejde" in text
     assert "LOS Newsroom" in text and "1 / " in text  # the page footer
     reader = PdfReader(io.BytesIO(response.content))
     assert any("/XObject" in page["/Resources"] for page in reader.pages)  # the photo is in it
