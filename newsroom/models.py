@@ -213,6 +213,11 @@ class PressRelease(TimeStampedModel):
             )
             self._remember_old_slug(stored)
         super().save(*args, **kwargs)
+        if stored and stored["publish_at"] and stored["publish_at"] != self.publish_at:
+            # Preview links issued "until it goes public" follow the embargo when it moves.
+            PreviewLink.objects.filter(release=self, expires_at=stored["publish_at"]).update(
+                expires_at=self.publish_at
+            )
         from newsroom.search import update_search_vector
 
         update_search_vector([self.pk])
@@ -749,11 +754,14 @@ class AlertDelivery(models.Model):
 
 class PreviewLinkQuerySet(models.QuerySet):
     def usable(self):
-        """Not revoked, not expired, and the release has not been withdrawn."""
+        """Not revoked, not expired, the release not withdrawn and not public yet (a preview
+        is for the time before; afterwards the link leads to the public page)."""
+        now = timezone.now()
         return self.filter(
             revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=now,
             release__status__in=PressRelease.RELEASED,
+            release__publish_at__gt=now,
         )
 
 

@@ -141,6 +141,19 @@ def preview_link_revoke(*, link: PreviewLink, user) -> None:
         link.save(update_fields=["revoked_at"])
 
 
+def preview_link_after_lift(*, token: str) -> PressRelease | None:
+    """The release a link (not revoked) was for, once the public can read it: the link then
+    leads there instead of to a preview that still says "embargo"."""
+    link = (
+        PreviewLink.objects.filter(token_hash=_hash(token), revoked_at__isnull=True)
+        .select_related("release")
+        .first()
+    )
+    if link is not None and link.release.is_published:
+        return link.release
+    return None
+
+
 def preview_link_open(*, token: str, request) -> PreviewLink | None:
     """The usable link for a token, with this opening logged; None reveals nothing."""
     link = (

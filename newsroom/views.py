@@ -162,6 +162,12 @@ class EmbargoPreviewView(DetailView):
     template_name = "newsroom/pressrelease_detail.html"
     context_object_name = "release"
 
+    def get(self, request, *args, **kwargs):
+        public = services.preview_link_after_lift(token=kwargs["token"])
+        if public is not None:
+            return redirect(public.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
         link = services.preview_link_open(token=self.kwargs["token"], request=self.request)
         if link is None:

@@ -161,3 +161,36 @@ def test_a_preview_link_lasts_until_the_release_goes_public_unless_told_otherwis
     assert response.status_code == 200
     link = PreviewLink.objects.get(release=embargoed)
     assert link.expires_at == embargoed.publish_at
+
+
+def test_a_link_until_publication_follows_the_embargo_and_then_leads_to_the_public_page(
+    publisher, embargoed, time_machine
+):
+    """Found by hand: moving the embargo later left the link to die at the old time, unsaid;
+    moving it earlier left the link showing "EMBARGO until ..." over a public release, and the
+    dashboard still listed it as active."""
+    from newsroom.dashboard import dashboard
+
+    until_public, url = issue(publisher, embargoed)
+    fixed, fixed_url = issue(
+        publisher, embargoed, expires_at=timezone.now() + datetime.timedelta(hours=3)
+    )
+    later = embargoed.publish_at + datetime.timedelta(days=2)
+    services.release_publish(release=embargoed, user=publisher, publish_at=later, embargo=True)
+    until_public.refresh_from_db()
+    fixed.refresh_from_db()
+    assert until_public.expires_at == later  # followed the embargo
+    assert fixed.expires_at < later  # a time the Publisher chose stays
+    client = Client()
+    time_machine.move_to(later - datetime.timedelta(hours=1))
+    assert client.get(path_of(url)).status_code == 200  # the old lift has passed: still open
+    assert until_public in dashboard()["previews"]
+
+    time_machine.move_to(later + datetime.timedelta(seconds=1))
+    response = client.get(path_of(url))
+    assert response.status_code == 302
+    assert response["Location"] == embargoed.get_absolute_url()
+    assert until_public not in dashboard()["previews"]
+    revoked, revoked_url = until_public, url
+    services.preview_link_revoke(link=revoked, user=publisher)
+    assert client.get(path_of(revoked_url)).status_code == 404  # a revoked link says nothing
