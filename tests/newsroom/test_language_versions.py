@@ -96,7 +96,9 @@ def test_the_english_version_speaks_english_and_marks_what_is_danish(client, sto
     assert "<p>LOS is a trade association.</p>" in article
     assert '<div class="richtext" lang="da"><p>Ministeriet.</p></div>' in article
     assert "3 May 2021" in article
+    assert '<meta property="og:locale" content="en_GB">' in html
     danish = client.get("/pressemeddelelser/ny-aftale-om-samskabelse/").content.decode()
+    assert '<meta property="og:locale" content="da_DK">' in danish
     assert "direktør, <a" in danish and "LOS er en brancheorganisation." in danish
     assert 'lang="da">rådgiver' not in danish
 
