@@ -124,7 +124,7 @@ def release_data(release, *, full: bool = False) -> dict:
         "id": f"urn:uuid:{release.guid}",
         "title": release.title,
         "slug": release.slug,
-        "url": absolute_url(release.get_absolute_url()),
+        "url": absolute_url(release.canonical_url),
         "api_url": absolute_url(reverse("api:release-detail", args=[release.slug])),
         "language": release.language,
         "published": _localtime(release.publish_at),

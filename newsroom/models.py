@@ -225,6 +225,13 @@ class PressRelease(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("newsroom:release-detail", kwargs={"slug": self.slug})
 
+    @property
+    def canonical_url(self) -> str:
+        """The address search engines and shares should use: in the release's own language's
+        interface (an English release under /en/), whichever interface it is read in."""
+        with translation.override(self.language):
+            return self.get_absolute_url()
+
     def clean(self):
         if self.status in {self.Status.SCHEDULED, self.Status.EMBARGOED} and not self.publish_at:
             raise ValidationError({"publish_at": _("A scheduled release needs a publish time.")})

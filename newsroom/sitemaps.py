@@ -18,9 +18,12 @@ class ReleaseSitemap(Sitemap):
         )
         return (
             PressRelease.objects.published()
-            .only("slug", "publish_at", "updated_at")
+            .only("slug", "language", "publish_at", "updated_at")
             .prefetch_related(Prefetch("image_links", queryset=photos))
         )
+
+    def location(self, item):
+        return item.canonical_url
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)

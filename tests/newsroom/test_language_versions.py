@@ -169,3 +169,22 @@ def test_the_subscriber_chooses_the_alert_language(client):
     client.post("/en/abonnement/", {"email": "b@avis.dk", "all_releases": "True", "language": "da"})
     languages = dict(Subscription.objects.values_list("email", "language"))
     assert languages == {"a@paper.com": "en", "b@avis.dk": "da"}
+
+
+def test_an_english_release_has_its_english_address_as_canonical_everywhere(client, story):
+    """Found by hand: the sitemap, the API and the Danish-interface copy of an English release
+    gave the Danish-interface address as the release's own."""
+    _danish, english = story
+    canonical = "http://testserver/en/pressemeddelelser/new-agreement-on-co-creation/"
+    for path in (
+        "/pressemeddelelser/new-agreement-on-co-creation/",
+        "/en/pressemeddelelser/new-agreement-on-co-creation/",
+    ):
+        html = client.get(path).content.decode()
+        assert f'<link rel="canonical" href="{canonical}">' in html, path
+        assert f'<meta property="og:url" content="{canonical}">' in html, path
+    sitemap = client.get("/sitemap-releases.xml").content.decode()
+    assert f"<loc>{canonical}</loc>" in sitemap
+    assert "<loc>http://testserver/pressemeddelelser/ny-aftale-om-samskabelse/</loc>" in sitemap
+    api = client.get(f"/api/v1/releases/{english.slug}/").json()
+    assert api["url"] == canonical
