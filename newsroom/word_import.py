@@ -354,15 +354,22 @@ def convert_docx(data: bytes) -> ConvertedDocument:
     title_index = next(
         (i for i, block in enumerate(blocks) if block.tag == "h1" and block.text), None
     )
+    notices = []
     if title_index is None:
         title_index = next(
             (i for i, block in enumerate(blocks) if block.tag == "p" and block.text), None
         )
+        if title_index is not None:
+            notices.append(
+                _(
+                    "The document has no Heading 1 or Title: its first paragraph became the "
+                    "title and the next one the lead. Check both."
+                )
+            )
     if title_index is None:
         raise ValidationError(
             _("The document has no paragraph of text to make the title from."), code="no_title"
         )
-    notices = []
     title = blocks[title_index].text
     title_limit = PressRelease._meta.get_field("title").max_length
     if len(title) > title_limit:

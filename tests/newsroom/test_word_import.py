@@ -103,6 +103,8 @@ def test_without_a_heading_the_first_paragraph_is_the_title():
         "Aftalen gælder i tre år.",
     )
     assert converted.body == "<p>Mere tekst.</p>"
+    # Said, so the press officer checks both (found by hand: it happened without a word).
+    assert any("ingen Overskrift 1 eller Titel" in str(notice) for notice in converted.notices)
 
 
 def test_what_did_not_come_over_is_named():
