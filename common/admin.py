@@ -14,6 +14,8 @@ from common.slugs import slugify_da, unique_slug
 
 SLUG_JS = "js/admin-slugs.js"
 CHARCOUNT_JS = "js/admin-charcount.js"
+# The first click on Save counts even with a CKEditor menu open.
+SUBMIT_JS = "js/admin-submit.js"
 
 
 def count_characters(field: forms.Field, limit: int) -> None:
@@ -207,7 +209,7 @@ class AutoSlugAdminMixin:
 
     class Media:
         # After Django's urlify.js, whose URLify it replaces.
-        js = ["admin/js/urlify.js", SLUG_JS]
+        js = ["admin/js/urlify.js", SLUG_JS, SUBMIT_JS]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -154,3 +154,31 @@ def test_a_table_pasted_from_word_reaches_the_public_page(browser, publisher_log
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")
     assert csp_violations == []
     context.close()
+
+
+def test_the_first_click_on_save_saves_with_a_table_menu_open(browser, publisher_login):
+    """Found by hand: with CKEditor's table "Row" menu open, the first click on Save closed
+    the menu, the page jumped up to the editor and nothing was saved or said."""
+    from tests.factories import PressReleaseFactory
+
+    base, username, password = publisher_login
+    release = PressReleaseFactory(draft=True, title="Tabel med overskrift")
+    context, page = log_in(
+        browser, base, username, password, viewport={"width": 1280, "height": 1000}
+    )
+    page.goto(f"{base}/admin/newsroom/pressrelease/{release.pk}/change/")
+    page.evaluate(
+        "html => document.querySelector('.ck-editor__editable').ckeditorInstance.setData(html)",
+        "<p>Tal:</p><figure class='table'><table><tbody><tr><td>År</td><td>Antal</td></tr>"
+        "<tr><td>2021</td><td>439</td></tr></tbody></table></figure>",
+    )
+    page.locator(".ck-editor__editable table td").first.click()
+    page.locator(".ck-balloon-panel_visible .ck-toolbar button").nth(1).click()  # "Række"
+    page.locator(".ck-dropdown__panel-visible .ck-switchbutton").first.click()  # header row
+    assert page.query_selector(".ck-dropdown__panel-visible")  # the menu is still open
+    with page.expect_navigation():
+        page.click("input[name=_continue]")  # once
+    assert "blev ændret" in page.locator(".messagelist").inner_text()
+    release.refresh_from_db()
+    assert '<th scope="col">År</th>' in release.body
+    context.close()
