@@ -29,6 +29,17 @@ urlpatterns = [
     ),
     path("forhaandsvisning/<int:pk>/", views.ReleasePreviewView.as_view(), name="release-preview"),
     path("embargo/<str:token>/", views.EmbargoPreviewView.as_view(), name="embargo-preview"),
+    # The preview's press photos and documents, for the journalist to prepare with.
+    path(
+        "embargo/<str:token>/pressefoto/<int:pk>/",
+        views.embargo_image_download,
+        name="embargo-image-download",
+    ),
+    path(
+        "embargo/<str:token>/dokument/<int:pk>/",
+        views.embargo_document_download,
+        name="embargo-document-download",
+    ),
     path("personer/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path(
         "organisationer/<slug:slug>/",

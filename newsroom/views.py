@@ -183,7 +183,11 @@ class EmbargoPreviewView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            is_embargo_preview=True, preview_link=self.link, about_day=self.about_day, **kwargs
+            is_embargo_preview=True,
+            preview_link=self.link,
+            preview_token=self.kwargs["token"],
+            about_day=self.about_day,
+            **kwargs,
         )
 
     def render_to_response(self, context, **kwargs):
@@ -349,6 +353,10 @@ def document_download(request, pk):
     document = get_object_or_404(
         Document.objects.filter(releases__in=PressRelease.objects.published()).distinct(), pk=pk
     )
+    return _document_file(document)
+
+
+def _document_file(document):
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -371,6 +379,10 @@ def image_download(request, pk):
     image = get_object_or_404(
         Image.objects.filter(releases__in=PressRelease.objects.published()).distinct(), pk=pk
     )
+    return _image_file(image)
+
+
+def _image_file(image):
     if not image.master:
         raise Http404(_("The file is missing."))
     try:
@@ -384,6 +396,32 @@ def image_download(request, pk):
         content_type=image.mime_type or None,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _preview_release(token):
+    link = services.preview_link_usable(token=token)
+    if link is None:
+        raise Http404(_("No such press release."))
+    return link.release
+
+
+@never_cache
+def embargo_image_download(request, token, pk):
+    """A press photo of the release an embargo preview link is for, while the link is usable."""
+    release = _preview_release(token)
+    image = get_object_or_404(Image.objects.filter(releases=release), pk=pk)
+    response = _image_file(image)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def embargo_document_download(request, token, pk):
+    release = _preview_release(token)
+    document = get_object_or_404(Document.objects.filter(releases=release), pk=pk)
+    response = _document_file(document)
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

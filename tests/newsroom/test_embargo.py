@@ -194,3 +194,40 @@ def test_a_link_until_publication_follows_the_embargo_and_then_leads_to_the_publ
     revoked, revoked_url = until_public, url
     services.preview_link_revoke(link=revoked, user=publisher)
     assert client.get(path_of(revoked_url)).status_code == 404  # a revoked link says nothing
+
+
+def test_a_preview_offers_its_press_photos_and_documents_and_nothing_else(publisher, embargoed):
+    """Found by hand: the preview showed the photo but no download and no documents, so a
+    journalist could not prepare with the files the public page will offer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from media.models import Document
+    from tests.factories import ImageFactory
+
+    photo = ImageFactory(title="Pressefoto", credit="Camilla Hey")
+    embargoed.images.add(photo)
+    document = Document.objects.create(
+        title="Rapporten", file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    embargoed.documents.add(document)
+    elsewhere = ImageFactory(title="Andet foto")
+    PressReleaseFactory(draft=True, photos=[elsewhere])
+    link, url = issue(publisher, embargoed)
+    token = path_of(url).rstrip("/").rsplit("/", 1)[1]
+    client = Client()
+    html = client.get(path_of(url)).content.decode()
+    photo_url = reverse("newsroom:embargo-image-download", args=[token, photo.pk])
+    document_url = reverse("newsroom:embargo-document-download", args=[token, document.pk])
+    assert f'href="{photo_url}"' in html and f'href="{document_url}"' in html
+    for download in (photo_url, document_url):
+        response = client.get(download)
+        assert response.status_code == 200, download
+        assert response["Content-Disposition"].startswith("attachment")
+        assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    # Nothing that is not this release's, and nothing public before the lift.
+    other = reverse("newsroom:embargo-image-download", args=[token, elsewhere.pk])
+    assert client.get(other).status_code == 404
+    assert client.get(reverse("newsroom:image-download", args=[photo.pk])).status_code == 404
+    services.preview_link_revoke(link=link, user=publisher)
+    assert client.get(photo_url).status_code == 404
+    assert client.get(document_url).status_code == 404
