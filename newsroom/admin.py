@@ -47,8 +47,8 @@ from newsroom.slugs import earlier_address_owner
 
 @admin.register(Topic)
 class TopicAdmin(AutoSlugAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "name_en", "slug"]
+    search_fields = ["name", "name_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 

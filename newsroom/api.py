@@ -80,6 +80,7 @@ def _localtime(moment) -> str:
 def topic_data(topic) -> dict:
     return {
         "name": topic.name,
+        "name_en": topic.name_en,
         "slug": topic.slug,
         "url": absolute_url(topic.get_absolute_url()),
         "api_url": absolute_url(reverse("api:topic-detail", args=[topic.slug])),

@@ -99,12 +99,14 @@ class ReleaseFeed(Feed):
     def title(self, obj):
         if obj is None:
             return f"{settings.SITE_NAME}: {_('press releases')}"
-        return f"{settings.SITE_NAME}: {obj}"
+        return f"{settings.SITE_NAME}: {getattr(obj, 'shown_name', obj)}"
 
     def description(self, obj):
         if obj is None:
             return _("The newest press releases, full text.")
-        return _("The newest press releases about %(name)s, full text.") % {"name": obj}
+        return _("The newest press releases about %(name)s, full text.") % {
+            "name": getattr(obj, "shown_name", obj)
+        }
 
     def link(self, obj):
         return absolute_url(obj.get_absolute_url() if obj else reverse("newsroom:release-list"))
@@ -142,7 +144,7 @@ class ReleaseFeed(Feed):
         return timezone.localtime(max(item.publish_at, item.updated_at))
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+        return [topic.name_in(item.language)[0] for topic in item.topics.all()]
 
     def item_enclosures(self, item):
         image = item.lead_image

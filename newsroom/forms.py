@@ -46,6 +46,7 @@ class SubscriptionChoicesForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("language", get_language() or "da")  # the page's
         self.fields["topics"].queryset = public_topics()
+        self.fields["topics"].label_from_instance = lambda topic: topic.shown_name
         self.fields["organisations"].queryset = organisations_with_releases()
 
     def clean_language(self):
@@ -110,8 +111,12 @@ class ReleaseFilterForm(forms.Form):
     def select_options(self):
         """Each filter with its options as (value, label, selected), for the template to write
         out in one loop: Django's widget templates took a third of the index page's time."""
+        english = get_language() == "en"
+        topics = self.fields["emne"].queryset.values_list("slug", "name", "name_en")
         options = {
-            "emne": self.fields["emne"].queryset.values_list("slug", "name"),
+            "emne": [
+                (slug, name_en if english and name_en else name) for slug, name, name_en in topics
+            ],
             "organisation": self.fields["organisation"].queryset.values_list("slug", "name"),
             "aar": [(str(value), label) for value, label in self._year_choices()[1:]],
         }

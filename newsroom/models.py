@@ -24,6 +24,9 @@ from people.models import Person
 
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # Shown on English pages and in English releases; where it is empty the Danish name is
+    # shown, marked as Danish.
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -42,6 +45,22 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsroom:topic-detail", kwargs={"slug": self.slug})
+
+    def name_in(self, language: str | None) -> tuple[str, str]:
+        """The name in the language asked for where there is one, else the Danish name:
+        (text, the language it is in)."""
+        if language == "en" and self.name_en:
+            return self.name_en, "en"
+        return self.name, "da"
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the language being written (the page's, or the release's)."""
+        return self.name_in(translation.get_language())[0]
+
+    @property
+    def shown_name_lang(self) -> str:
+        return self.name_in(translation.get_language())[1]
 
 
 class PressRelease(TimeStampedModel):

@@ -57,7 +57,7 @@ def release_data(release) -> dict:
             for box in release.about_boxes
             if box["kind"] == "person"
         ],
-        "keywords": [topic.name for topic in release.topics.all()],
+        "keywords": [topic.name_in(release.language)[0] for topic in release.topics.all()],
     }
     quotes = [
         {

@@ -188,3 +188,27 @@ def test_an_english_release_has_its_english_address_as_canonical_everywhere(clie
     assert "<loc>http://testserver/pressemeddelelser/ny-aftale-om-samskabelse/</loc>" in sitemap
     api = client.get(f"/api/v1/releases/{english.slug}/").json()
     assert api["url"] == canonical
+
+
+def test_topics_have_english_names_on_english_pages(client, story):
+    """Found by hand: English pages listed topics by their Danish names, unmarked."""
+    import feedparser
+
+    from tests.factories import TopicFactory
+
+    danish, english = story
+    elderly = TopicFactory(name="Ældre", name_en="Older people")
+    welfare = TopicFactory(name="Velfærd")  # no English name written
+    for release in (danish, english):
+        release.topics.add(elderly, welfare)
+    page = client.get("/en/pressemeddelelser/new-agreement-on-co-creation/").content.decode()
+    topics = page.split('<ul class="topics"', 1)[1].split("</ul>", 1)[0]
+    assert ">Older people</a>" in topics and 'lang="da">Velfærd</a>' in topics
+    page = client.get("/pressemeddelelser/ny-aftale-om-samskabelse/").content.decode()
+    topics = page.split('<ul class="topics"', 1)[1].split("</ul>", 1)[0]
+    assert ">Ældre</a>" in topics and "Older people" not in topics and 'lang="da"' not in topics
+    topic_page = client.get(f"/en{elderly.get_absolute_url()}").content.decode()
+    assert "<h1>Older people</h1>" in topic_page
+    assert ">Older people</option>" in client.get("/en/").content.decode()
+    [entry] = feedparser.parse(client.get("/en/feeds/rss/").content).entries
+    assert {tag.term for tag in entry.tags} == {"Older people", "Velfærd"}
