@@ -196,8 +196,12 @@ def load_demo() -> PressRelease:
         image_process(image=photo)
 
     topics = [
-        Topic.objects.get_or_create(name=name)[0]
-        for name in ("Samskabelse", "Ledelse", "Socialområdet")
+        Topic.objects.get_or_create(name=name, defaults={"name_en": name_en})[0]
+        for name, name_en in (
+            ("Samskabelse", "Co-creation"),
+            ("Ledelse", "Management"),
+            ("Socialområdet", "Social services"),
+        )
     ]
 
     release, created = PressRelease.objects.get_or_create(
