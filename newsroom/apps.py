@@ -32,6 +32,7 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from newsroom import signals
         from newsroom.cache import content_changed
 
         for label in PUBLIC_CONTENT:
@@ -44,3 +45,19 @@ class NewsroomConfig(AppConfig):
                     sender=field.remote_field.through,
                     dispatch_uid=f"cache-m2m-{label}-{field.name}",
                 )
+        # A new organisation named first by a coming release is kept back until it is out.
+        post_save.connect(
+            signals.organisation_linked,
+            sender=apps.get_model("newsroom.ReleaseOrganisation"),
+            dispatch_uid="keep-back-about",
+        )
+        post_save.connect(
+            signals.release_saved,
+            sender=apps.get_model("newsroom.PressRelease"),
+            dispatch_uid="keep-back-byline",
+        )
+        m2m_changed.connect(
+            signals.organisations_added,
+            sender=apps.get_model("newsroom.ReleaseOrganisation"),
+            dispatch_uid="keep-back-about-m2m",
+        )

@@ -317,25 +317,24 @@ def public_media_contacts():
 
 
 def unannounced_organisations():
-    """Organisations only releases not yet public are about or bylined by (drafts, scheduled,
-    embargoed): new ones a coming release will announce. A role there is left out of every
-    public page and every other release's "Om" boxes, even for a person who is already public,
-    until a release about the organisation is published."""
+    """Organisations first named by a release the public had not seen yet (kept back, see
+    newsroom.signals) and not yet announced by one it has: a new organisation a coming release
+    will present. A role there is left out of every public page and every other release's "Om"
+    boxes, even for a person who is already public, until a release about it is published.
+    An organisation the public could already see when a draft named it is never kept back."""
     from newsroom.models import PressRelease, ReleaseOrganisation
     from organisations.models import Organisation
 
-    published = PressRelease.objects.published()
-    coming = PressRelease.objects.exclude(status=PressRelease.Status.UNPUBLISHED).exclude(
-        pk__in=published.values("pk")
+    announced = PressRelease.objects.filter(
+        Q(pk__in=PressRelease.objects.published().values("pk")) | Q(was_public=True)
     )
-
-    def linked(releases):
-        about = ReleaseOrganisation.objects.filter(
-            organisation=models.OuterRef("pk"), release__in=releases
-        )
-        return models.Exists(about) | models.Exists(releases.filter(byline=models.OuterRef("pk")))
-
-    return Organisation.objects.filter(linked(coming)).exclude(linked(published))
+    about = ReleaseOrganisation.objects.filter(
+        organisation=models.OuterRef("pk"), release__in=announced
+    )
+    bylined = announced.filter(byline=models.OuterRef("pk"))
+    return Organisation.objects.filter(kept_back=True).exclude(
+        models.Exists(about) | models.Exists(bylined)
+    )
 
 
 def unannounced_organisation_ids() -> frozenset:

@@ -12,7 +12,17 @@ from organisations.models import Organisation
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "slug", "kind", "website", "logo", "about", "about_en"]
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "kind",
+            "website",
+            "logo",
+            "about",
+            "about_en",
+            "kept_back",
+        ]
 
     def clean_logo(self):
         # Checked like every upload and stored as a public file the way press photos are
@@ -29,12 +39,22 @@ class OrganisationAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     form = OrganisationForm
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "website"]
     list_display_links = ["logo_thumbnail", "name"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "kept_back"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     # As Organisation.save(): the short name, else the name.
     slug_from = ("short_name", "name")
-    fields = ["name", "short_name", "slug", "kind", "website", "logo", "about", "about_en"]
+    fields = [
+        "name",
+        "short_name",
+        "slug",
+        "kind",
+        "website",
+        "logo",
+        "about",
+        "about_en",
+        "kept_back",
+    ]
 
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, obj):

@@ -46,6 +46,18 @@ class Organisation(TimeStampedModel):
         help_text=_("For English releases and pages. Empty: the Danish text, marked as Danish."),
     )
 
+    # Set when a release the public has not seen yet is the first to name the organisation
+    # (newsroom.signals): a role there, on any person's page, must not announce it early.
+    kept_back = models.BooleanField(
+        _("kept back until announced"),
+        default=False,
+        help_text=_(
+            "Ticked when a draft, scheduled or embargoed release was the first to name this "
+            "organisation: roles there stay off public pages until a release about it is "
+            "published. Untick to show it now."
+        ),
+    )
+
     history = HistoricalRecords()
 
     class Meta:

@@ -142,9 +142,7 @@ def public_urls(world) -> list[str]:
     for photo in world["photos"].values():
         urls.append(reverse("newsroom:image-download", args=[photo.pk]))
     # Every public page exists in English under /en/ too: the same roads, another address.
-    english = [
-        f"/en{url}" for url in urls if not url.startswith(("/sitemap", "/api/", "/oembed/"))
-    ]
+    english = [f"/en{url}" for url in urls if not url.startswith(("/sitemap", "/api/", "/oembed/"))]
     return urls + english
 
 
@@ -618,3 +616,80 @@ def test_item2_a_listed_contact_named_after_a_person_not_yet_public_waits_for_th
     newcomer.save()
     contacts_page = Client().get(reverse("newsroom:contacts")).content.decode()
     assert "Ingrid Ærenfeldt Hemmelig" in contacts_page
+
+
+def test_item1_a_withdrawn_embargo_keeps_its_new_organisation_back(world, publisher):
+    """Review: "Træk tilbage" on an embargo before it ever went public must not make the new
+    organisation it was to present public through a role added meanwhile."""
+    from people.models import Position
+
+    secret = OrganisationFactory(name="Hemmelig Fond", about="<p>HEMMELIGFOND</p>")
+    embargoed = world["releases"]["embargoed"]
+    embargoed.organisations.add(secret)
+    Position.objects.create(person=world["person"], organisation=secret, title="formand")
+    services.release_unpublish(release=embargoed, user=publisher)
+    embargoed.refresh_from_db()
+    assert not embargoed.was_public
+    client = Client()
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    assert "Hemmelig Fond" not in client.get(world["person"].get_absolute_url()).content.decode()
+
+
+def test_item1_a_draft_about_an_organisation_the_public_already_sees_changes_nothing(world):
+    """Review: a draft naming an organisation that was already public (a former employer in a
+    public bio) must not take its page down: that would change public pages for a draft and
+    tell watchers a release about it is being written."""
+    from organisations.models import Organisation
+    from people.models import Position
+
+    former = OrganisationFactory(name="Tidligere Arbejdsgiver")
+    Position.objects.create(
+        person=world["person"],
+        organisation=former,
+        title="konsulent",
+        start=datetime.date(2010, 1, 1),
+        end=datetime.date(2015, 1, 1),
+    )
+    client = Client()
+    assert client.get(former.get_absolute_url()).status_code == 200
+    draft = PressReleaseFactory(draft=True, title="Kladde om arbejdsgiveren")
+    draft.organisations.add(former)
+    draft.byline = former
+    draft.save()
+    assert not Organisation.objects.get(pk=former.pk).kept_back
+    assert client.get(former.get_absolute_url()).status_code == 200
+    assert (
+        "Tidligere Arbejdsgiver" in client.get(world["person"].get_absolute_url()).content.decode()
+    )
+
+
+def test_item1_an_organisation_linked_through_the_admin_inline_is_kept_back(
+    world, publisher_client
+):
+    """The admin saves the release's organisation rows one by one (not through .add())."""
+    from newsroom.models import ReleaseOrganisation
+    from organisations.models import Organisation
+
+    new = OrganisationFactory(name="Helt Ny Forening")
+    ReleaseOrganisation.objects.create(release=world["releases"]["scheduled"], organisation=new)
+    assert Organisation.objects.get(pk=new.pk).kept_back
+
+
+def test_item1_existing_organisations_named_only_by_coming_releases_are_kept_back(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from organisations.models import Organisation
+    from people.models import Position
+
+    migration = import_module("newsroom.migrations.0019_keep_back_unannounced_organisations")
+    coming_only = OrganisationFactory(name="Kun i kladde")
+    world["releases"]["draft"].organisations.add(coming_only)
+    in_a_bio = OrganisationFactory(name="I en biografi")
+    world["releases"]["draft"].organisations.add(in_a_bio)
+    Position.objects.create(person=world["person"], organisation=in_a_bio, title="rådgiver")
+    Organisation.objects.update(kept_back=False)  # as before the migration
+    migration.keep_back(apps, None)
+    kept = set(Organisation.objects.filter(kept_back=True).values_list("name", flat=True))
+    assert kept == {"Kun i kladde"}
