@@ -232,11 +232,18 @@ class PressRelease(TimeStampedModel):
             )
             self._remember_old_slug(stored)
         super().save(*args, **kwargs)
-        if stored and stored["publish_at"] and stored["publish_at"] != self.publish_at:
-            # Preview links issued "until it goes public" follow the embargo when it moves.
-            PreviewLink.objects.filter(release=self, expires_at=stored["publish_at"]).update(
-                expires_at=self.publish_at
-            )
+        if (
+            stored
+            and stored["publish_at"]
+            and self.publish_at
+            and stored["publish_at"] != self.publish_at
+            and self.status in (self.Status.SCHEDULED, self.Status.EMBARGOED)
+        ):
+            # Preview links issued "until it goes public" follow the embargo when it moves; a
+            # link that has already ended stays ended.
+            PreviewLink.objects.filter(
+                release=self, expires_at=stored["publish_at"], expires_at__gt=timezone.now()
+            ).update(expires_at=self.publish_at)
         from newsroom.search import update_search_vector
 
         update_search_vector([self.pk])

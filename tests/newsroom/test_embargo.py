@@ -231,3 +231,34 @@ def test_a_preview_offers_its_press_photos_and_documents_and_nothing_else(publis
     services.preview_link_revoke(link=link, user=publisher)
     assert client.get(photo_url).status_code == 404
     assert client.get(document_url).status_code == 404
+
+
+def test_back_to_draft_with_the_time_cleared_saves_and_keeps_the_links_ended(
+    publisher_client, publisher, embargoed
+):
+    """Review: with a link issued until publication, pulling the release back to a draft and
+    clearing its time crashed the save (500, the form lost)."""
+    from tests.newsroom.test_publishing import change_url, form_data
+
+    embargoed.refresh_from_db()
+    issue(publisher, embargoed)
+    data = form_data(embargoed, status="draft", publish_at_0="", publish_at_1="", lead="Ny tekst")
+    response = publisher_client.post(change_url(embargoed), data)
+    assert response.status_code == 302
+    embargoed.refresh_from_db()
+    assert embargoed.status == "draft" and embargoed.lead == "Ny tekst"
+
+
+def test_a_link_that_ended_at_the_lift_stays_ended_when_the_release_is_embargoed_again(
+    publisher, embargoed, time_machine
+):
+    link, url = issue(publisher, embargoed)
+    time_machine.move_to(embargoed.publish_at + datetime.timedelta(days=3))
+    embargoed.refresh_from_db()
+    services.release_publish(
+        release=embargoed,
+        user=publisher,
+        publish_at=timezone.now() + datetime.timedelta(days=5),
+        embargo=True,
+    )
+    assert Client().get(path_of(url)).status_code == 404
