@@ -188,7 +188,16 @@ class PressReleaseForm(forms.ModelForm):
         # A time that contradicts the status would be saved with a success message and then do
         # something else: a passed embargo publishes at once, a future "published" waits.
         publish_at = cleaned.get("publish_at")
-        if publish_at and {"status", "publish_at"} & set(self.changed_data):
+        # Compared with the stored row, not the form's initial values: restoring an old
+        # version from the history starts from that version's values.
+        stored = (
+            PressRelease.objects.filter(pk=self.instance.pk).values("status", "publish_at").first()
+            if self.instance.pk
+            else None
+        )
+        if stored and stored["publish_at"]:
+            stored["publish_at"] = stored["publish_at"].replace(microsecond=0)  # as the form
+        if publish_at and stored != {"status": status, "publish_at": publish_at}:
             now = timezone.now()
             held_back = {PressRelease.Status.SCHEDULED, PressRelease.Status.EMBARGOED}
             if status in held_back and publish_at <= now:

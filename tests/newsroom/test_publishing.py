@@ -459,3 +459,36 @@ def test_saving_a_scheduled_release_says_when_it_goes_public(publisher_client):
     page = response.content.decode()
     assert "“Planlagt nyhed” bliver offentlig" in page
     assert "kl. 09:00" in page
+
+
+def test_restoring_a_version_whose_embargo_time_has_passed_is_refused(
+    publisher_client, publisher, time_machine
+):
+    """Review: restoring from the history starts the form from the old version's values, so
+    the check saw no change of time and the restored embargo went public at once."""
+    release = PressReleaseFactory(draft=True, title="Skulle ud i går")
+    services.release_publish(
+        release=release,
+        user=publisher,
+        publish_at=timezone.now() + datetime.timedelta(hours=2),
+        embargo=True,
+    )
+    release.refresh_from_db()
+    publisher_client.post(change_url(release), form_data(release, status="draft"))
+    release.refresh_from_db()
+    assert release.status == "draft"
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
+    old = release.history.filter(status="embargoed").first()
+    revert_url = reverse(
+        "admin:newsroom_pressrelease_simple_history", args=[release.pk, old.history_id]
+    )
+    page = publisher_client.get(revert_url).content.decode()
+    version = re.search(r'name="edit_version" value="(\d+)"', page).group(1)
+    data = form_data(release, status="embargoed", edit_version=version)
+    local = timezone.localtime(old.publish_at)
+    data["publish_at_0"] = local.strftime("%d.%m.%Y")
+    data["publish_at_1"] = local.strftime("%H:%M:%S")
+    response = publisher_client.post(revert_url, data)
+    release.refresh_from_db()
+    assert response.status_code == 200 and release.status == "draft"
+    assert "Det tidspunkt er passeret" in response.content.decode()
