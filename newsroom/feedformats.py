@@ -8,17 +8,22 @@ are plain text by the spec. A lead of "<img src=x onerror=…>" thus reaches a r
 """
 
 import json
+import re
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+
+# "&lt;", "&#60;", "&amp;": text that a reader taking the title for HTML would decode.
+ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 
 
 def text_as_html(text: str | None) -> str | None:
     """Plain text made safe where a reader takes it for HTML: < and > become entities, so no
-    tag can form. "&" is left to the XML writer alone: escaped twice, readers that take the
-    title for text (feedparser among them) showed "Æbleskiver &amp; Øl"."""
+    tag can form, and so does an "&" that starts something entity-like ("&lt;" typed as text
+    stays "&lt;"). A plain "&" is left to the XML writer alone: escaped twice, readers that take
+    the title for text (feedparser among them) showed "Æbleskiver &amp; Øl"."""
     if text is None:
         return None
-    return str(text).replace("<", "&lt;").replace(">", "&gt;")
+    return ENTITY_LIKE.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
 class RssWithContent(Rss201rev2Feed):

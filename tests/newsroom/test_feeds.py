@@ -312,3 +312,20 @@ def test_a_correction_note_is_in_every_feed_entry(client, seed_release, publishe
             [entry] = feedparser.parse(content).entries
             content = entry.content[0].value
         assert "Rettet" in content and "Medlemstallet var 439, ikke 438." in content, url
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Vi siger &lt;3 til frivillige", "&lt;img src=x onerror=alert(1)&gt;", "AT&T &amp; os"],
+)
+def test_a_title_with_entity_text_reaches_readers_as_typed(client, db, title):
+    # Review: with "&" left alone, text that looks like an entity reached readers decoded.
+    from tests.factories import PressReleaseFactory
+
+    PressReleaseFactory(title=title, lead=title)
+    feed = feedparser.parse(client.get(reverse("newsroom:feed", args=["rss"])).content)
+    for detail in (feed.entries[0].title_detail, feed.entries[0].summary_detail):
+        shown = html.unescape(detail.value) if detail.type == "text/html" else detail.value
+        assert shown == title
+        if detail.type == "text/html":
+            assert not ACTIVE_MARKUP.search(detail.value)
