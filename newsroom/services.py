@@ -154,16 +154,6 @@ def preview_link_after_lift(*, token: str) -> PressRelease | None:
     return None
 
 
-def preview_link_usable(*, token: str) -> PreviewLink | None:
-    """The usable link for a token, without logging an opening (its files' downloads)."""
-    return (
-        PreviewLink.objects.usable()
-        .select_related("release")
-        .filter(token_hash=_hash(token))
-        .first()
-    )
-
-
 def preview_link_open(*, token: str, request) -> PreviewLink | None:
     """The usable link for a token, with this opening logged; None reveals nothing."""
     link = (

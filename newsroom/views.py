@@ -399,8 +399,9 @@ def _image_file(image):
     return response
 
 
-def _preview_release(token):
-    link = services.preview_link_usable(token=token)
+def _preview_release(request, token):
+    # A download is an opening too: logged like the preview itself.
+    link = services.preview_link_open(token=token, request=request)
     if link is None:
         raise Http404(_("No such press release."))
     return link.release
@@ -409,7 +410,7 @@ def _preview_release(token):
 @never_cache
 def embargo_image_download(request, token, pk):
     """A press photo of the release an embargo preview link is for, while the link is usable."""
-    release = _preview_release(token)
+    release = _preview_release(request, token)
     image = get_object_or_404(Image.objects.filter(releases=release), pk=pk)
     response = _image_file(image)
     response["X-Robots-Tag"] = "noindex"
@@ -418,7 +419,7 @@ def embargo_image_download(request, token, pk):
 
 @never_cache
 def embargo_document_download(request, token, pk):
-    release = _preview_release(token)
+    release = _preview_release(request, token)
     document = get_object_or_404(Document.objects.filter(releases=release), pk=pk)
     response = _document_file(document)
     response["X-Robots-Tag"] = "noindex"

@@ -228,6 +228,7 @@ def test_a_preview_offers_its_press_photos_and_documents_and_nothing_else(publis
     other = reverse("newsroom:embargo-image-download", args=[token, elsewhere.pk])
     assert client.get(other).status_code == 404
     assert client.get(reverse("newsroom:image-download", args=[photo.pk])).status_code == 404
+    assert link.openings.count() == 4  # the preview, both downloads and the refused one
     services.preview_link_revoke(link=link, user=publisher)
     assert client.get(photo_url).status_code == 404
     assert client.get(document_url).status_code == 404
