@@ -46,7 +46,7 @@ def release_data(release) -> dict:
         "headline": release.title[:110],
         "description": release.lead,
         "url": absolute_url(release.canonical_url),
-        "mainEntityOfPage": absolute_url(release.canonical_url),
+        "mainEntityOfPage": absolute_url(release.get_absolute_url()),  # this page
         "datePublished": timezone.localtime(release.publish_at).isoformat(),
         "dateModified": timezone.localtime(max(release.publish_at, release.updated_at)).isoformat(),
         "inLanguage": release.language,
