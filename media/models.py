@@ -200,6 +200,13 @@ class Image(TimeStampedModel):
         self.credit = plain_credit(self.credit)
         super().save(*args, **kwargs)
 
+    def stored_names(self) -> list[str]:
+        """The names of every file of this photo (upload, public master, renditions): how a
+        rich text that shows it can be found."""
+        names = [self.file.name, self.master.name if self.master else ""]
+        names += list(self.renditions.values_list("file", flat=True))
+        return [name for name in names if name]
+
     @property
     def public_url(self) -> str:
         """The full-size public file (see `master`)."""

@@ -27,7 +27,7 @@ from newsroom import (
 )
 from newsroom.admin_word_import import word_import_urls
 from newsroom.checks import problems_html, publication_problems
-from newsroom.managers import public_media_contacts
+from newsroom.managers import public_media_contacts, public_organisations
 from newsroom.models import (
     Correction,
     PressRelease,
@@ -701,8 +701,20 @@ class GuardedByPublicReleasesMixin:
         # A photo in a body counts as much as a press photo: its credit is on the page too.
         return PressRelease.objects.released().using_media(obj)
 
+    @staticmethod
+    def guarding_organisations(obj):
+        # A photo in a public organisation's "Om" text is under every release about it.
+        if not isinstance(obj, Image):
+            return public_organisations().none()
+        used = models.Q(pk__in=[])
+        for name in obj.stored_names():
+            used |= models.Q(about__contains=name) | models.Q(about_en__contains=name)
+        return public_organisations().filter(used)
+
     def is_guarded(self, obj) -> bool:
-        return obj is not None and self.guarding_releases(obj).exists()
+        return obj is not None and (
+            self.guarding_releases(obj).exists() or self.guarding_organisations(obj).exists()
+        )
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -737,7 +749,12 @@ class GuardedByPublicReleasesMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if self.is_guarded(obj) and not services.can_publish(request.user):
-            titles = ", ".join(self.guarding_releases(obj).values_list("title", flat=True)[:3])
+            titles = ", ".join(
+                [
+                    *self.guarding_releases(obj).values_list("title", flat=True)[:3],
+                    *[str(o) for o in self.guarding_organisations(obj)[:3]],
+                ]
+            )
             self.message_user(
                 request,
                 _(

@@ -47,9 +47,7 @@ class PressReleaseQuerySet(models.QuerySet):
 
         uses = Q(pk__in=obj.releases.values("pk"))
         if isinstance(obj, Image):
-            names = [obj.file.name, obj.master.name if obj.master else ""]
-            names += list(obj.renditions.values_list("file", flat=True))
-            for name in filter(None, names):
+            for name in obj.stored_names():
                 uses |= Q(body__contains=name)
         return self.filter(uses)
 

@@ -693,3 +693,25 @@ def test_item1_existing_organisations_named_only_by_coming_releases_are_kept_bac
     migration.keep_back(apps, None)
     kept = set(Organisation.objects.filter(kept_back=True).values_list("name", flat=True))
     assert kept == {"Kun i kladde"}
+
+
+def test_item4_a_photo_in_a_public_organisations_about_text_is_guarded(editor):
+    """Review: the guard looked at release bodies only; a photo in an organisation's "Om" text
+    (shown under every release about it) was the Editor's to change."""
+    photo = ImageFactory(title="logo-foto.png", alt_text="Huset", credit="Camilla Hey")
+    src = photo.rendition(960).file.url
+    organisation = OrganisationFactory(
+        name="Synlig Forening",
+        about=f'<p>Om os.</p><figure class="image"><img src="{src}" alt="Huset"></figure>',
+    )
+    PressReleaseFactory().organisations.add(organisation)
+    staff = Client()
+    staff.force_login(editor)
+    url = reverse("admin:media_image_change", args=[photo.pk])
+    assert "Synlig Forening" in staff.get(url).content.decode()
+    response = staff.post(
+        url, {"title": photo.title, "caption": "", "alt_text": "Huset", "credit": "Ukendt"}
+    )
+    assert response.status_code == 403
+    photo.refresh_from_db()
+    assert photo.credit == "Camilla Hey"
