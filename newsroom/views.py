@@ -399,31 +399,26 @@ def _image_file(image):
     return response
 
 
-def _preview_release(request, token):
-    # A download is an opening too: logged like the preview itself.
-    link = services.preview_link_open(token=token, request=request)
-    if link is None:
-        raise Http404(_("No such press release."))
-    return link.release
+def _embargo_download(model, file_response):
+    """A press photo or document of the release an embargo preview link is for, while the
+    link is usable; a download is an opening too, logged like the preview itself."""
+
+    @never_cache
+    def download(request, token, pk):
+        link = services.preview_link_open(token=token, request=request)
+        if link is None:
+            raise Http404(_("No such press release."))
+        response = file_response(
+            get_object_or_404(model.objects.filter(releases=link.release), pk=pk)
+        )
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return download
 
 
-@never_cache
-def embargo_image_download(request, token, pk):
-    """A press photo of the release an embargo preview link is for, while the link is usable."""
-    release = _preview_release(request, token)
-    image = get_object_or_404(Image.objects.filter(releases=release), pk=pk)
-    response = _image_file(image)
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-@never_cache
-def embargo_document_download(request, token, pk):
-    release = _preview_release(request, token)
-    document = get_object_or_404(Document.objects.filter(releases=release), pk=pk)
-    response = _document_file(document)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+embargo_image_download = _embargo_download(Image, _image_file)
+embargo_document_download = _embargo_download(Document, _document_file)
 
 
 class FeedsPageView(TemplateView):

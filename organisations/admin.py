@@ -44,17 +44,7 @@ class OrganisationAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     # As Organisation.save(): the short name, else the name.
     slug_from = ("short_name", "name")
-    fields = [
-        "name",
-        "short_name",
-        "slug",
-        "kind",
-        "website",
-        "logo",
-        "about",
-        "about_en",
-        "kept_back",
-    ]
+    fields = OrganisationForm.Meta.fields
 
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, obj):

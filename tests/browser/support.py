@@ -133,3 +133,21 @@ def staff_login(live_server, role: str, username: str):
     user.save()
     user.groups.add(Group.objects.get(name=role))
     return live_server.url, username, PASSWORD
+
+
+def start_release_with_body_photo(
+    page, base: str, photo_path: str, *, title: str, lead: str, text: str
+):
+    """On the add form: a title, a lead, a sentence and a photo uploaded into the body through
+    CKEditor's own upload (as a press officer does). Returns the photo in the editor."""
+    page.goto(f"{base}/admin/newsroom/pressrelease/add/")
+    page.fill("#id_title", title)
+    page.fill("#id_lead", lead)
+    page.locator(".ck-editor__editable").first.click()
+    page.keyboard.type(text)
+    with page.expect_response(lambda r: "/admin/editor-upload/" in r.url) as upload:
+        page.locator(".ck-toolbar input[type=file]").first.set_input_files(photo_path)
+    assert upload.value.status == 200
+    photo = page.locator(".ck-editor__editable img[src*='/media/renditions/']").first
+    photo.wait_for()
+    return photo

@@ -10,6 +10,7 @@ import pytest
 
 from media.models import Image
 from newsroom.models import PressRelease
+from tests.browser.support import start_release_with_body_photo
 from tests.browser.test_publisher_flow import png_file
 from tests.browser.test_richtext_paste import log_in
 
@@ -23,18 +24,14 @@ def test_a_captioned_body_photo_is_unchanged_by_saving_again(browser, publisher_
     context, page = log_in(
         browser, base, username, password, viewport={"width": 1280, "height": 1000}
     )
-    page.goto(f"{base}/admin/newsroom/pressrelease/add/")
-    page.fill("#id_title", "Nyt hovedkontor i Odense")
-    page.fill("#id_lead", "Huset står klar.")
-    page.locator(".ck-editor__editable").first.click()
-    page.keyboard.type("Vi flytter ind i marts.")
-    with page.expect_response(lambda r: "/admin/editor-upload/" in r.url) as upload:
-        page.locator(".ck-toolbar input[type=file]").first.set_input_files(
-            png_file(tmp_path, "huset.png", (40, 120, 200))
-        )
-    assert upload.value.status == 200
-    photo = page.locator(".ck-editor__editable img[src*='/media/renditions/']").first
-    photo.wait_for()
+    photo = start_release_with_body_photo(
+        page,
+        base,
+        png_file(tmp_path, "huset.png", (40, 120, 200)),
+        title="Nyt hovedkontor i Odense",
+        lead="Huset står klar.",
+        text="Vi flytter ind i marts.",
+    )
 
     # Text alternative and caption, with the photo's own balloon toolbar.
     photo.click()

@@ -9,6 +9,7 @@ import pytest
 
 from media.models import Image
 from newsroom.models import PressRelease
+from tests.browser.support import start_release_with_body_photo
 from tests.browser.test_publisher_flow import png_file
 from tests.browser.test_richtext_paste import log_in
 
@@ -20,17 +21,14 @@ def test_publishing_waits_for_alt_text_and_credit(browser, publisher_login, tmp_
     context, page = log_in(
         browser, base, username, password, viewport={"width": 1280, "height": 1000}
     )
-    page.goto(f"{base}/admin/newsroom/pressrelease/add/")
-    page.fill("#id_title", "Billeder skal beskrives")
-    page.fill("#id_lead", "Et billede i brødteksten.")
-    page.locator(".ck-editor__editable").first.click()
-    page.keyboard.type("Direktøren på sit kontor.")
-    with page.expect_response(lambda r: "/admin/editor-upload/" in r.url) as upload:
-        page.locator(".ck-toolbar input[type=file]").first.set_input_files(
-            png_file(tmp_path, "brødtekst.png", (200, 120, 40))
-        )
-    assert upload.value.status == 200
-    page.wait_for_selector(".ck-editor__editable img[src*='/media/renditions/']")
+    start_release_with_body_photo(
+        page,
+        base,
+        png_file(tmp_path, "brødtekst.png", (200, 120, 40)),
+        title="Billeder skal beskrives",
+        lead="Et billede i brødteksten.",
+        text="Direktøren på sit kontor.",
+    )
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
 
