@@ -43,6 +43,8 @@ from newsroom.models import (
     Topic,
 )
 from newsroom.slugs import earlier_address_owner
+from organisations.admin import OrganisationAdmin
+from organisations.models import Organisation
 
 
 @admin.register(Topic)
@@ -771,6 +773,34 @@ class GuardedByPublicReleasesMixin:
 admin.site.unregister(Image)
 admin.site.unregister(Document)
 admin.site.unregister(MediaContact)
+admin.site.unregister(Organisation)
+
+
+@admin.register(Organisation)
+class AnnouncedOrganisationAdmin(OrganisationAdmin):
+    """Lifting "kept back until announced" shows an organisation a coming release is to
+    present: like lifting an embargo, only a Publisher does it, and the admin says what it did."""
+
+    actions = ["show_now"]
+
+    @admin.action(description=_("Show now (no longer kept back)"), permissions=["publish"])
+    def show_now(self, request, queryset):
+        names = [str(organisation) for organisation in queryset.filter(kept_back=True)]
+        queryset.update(kept_back=False)
+        content_changed()
+        if names:
+            self.message_user(
+                request,
+                _(
+                    "Public now: %(names)s, with the roles people have there, before the "
+                    "release that was to present them."
+                )
+                % {"names": ", ".join(names)},
+                messages.WARNING,
+            )
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user)
 
 
 @admin.register(MediaContact)

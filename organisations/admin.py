@@ -21,7 +21,6 @@ class OrganisationForm(forms.ModelForm):
             "logo",
             "about",
             "about_en",
-            "kept_back",
         ]
 
     def clean_logo(self):
@@ -44,7 +43,10 @@ class OrganisationAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     # As Organisation.save(): the short name, else the name.
     slug_from = ("short_name", "name")
-    fields = OrganisationForm.Meta.fields
+    # kept_back is set and lifted by the newsroom (newsroom.admin), never by a form: a form
+    # opened before a coming release named the organisation would untick it on save.
+    fields = [*OrganisationForm.Meta.fields, "kept_back"]
+    readonly_fields = ["kept_back"]
 
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, obj):

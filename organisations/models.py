@@ -52,9 +52,9 @@ class Organisation(TimeStampedModel):
         _("kept back until announced"),
         default=False,
         help_text=_(
-            "Ticked when a draft, scheduled or embargoed release was the first to name this "
+            "Set when a draft, scheduled or embargoed release was the first to name this "
             "organisation: roles there stay off public pages until a release about it is "
-            "published. Untick to show it now."
+            "published. A Publisher can show it now with the action in the list."
         ),
     )
 

@@ -715,3 +715,44 @@ def test_item4_a_photo_in_a_public_organisations_about_text_is_guarded(editor):
     assert response.status_code == 403
     photo.refresh_from_db()
     assert photo.credit == "Camilla Hey"
+
+
+def test_item1_an_organisation_form_never_lifts_the_mark_only_a_publishers_action_does(
+    world, editor, publisher
+):
+    """Found by hand: a form opened before the embargoed release named the organisation sent
+    the box unticked on save, and the organisation and the role went public days early; an
+    Editor could untick it too."""
+    from organisations.models import Organisation
+    from people.models import Position
+
+    editor_client, publisher_client = Client(), Client()
+    editor_client.force_login(editor)
+    publisher_client.force_login(publisher)
+    new = OrganisationFactory(name="Lysfonden", about="<p>Om Lysfonden.</p>")
+    world["releases"]["embargoed"].organisations.add(new)
+    Position.objects.create(person=world["person"], organisation=new, title="rådgiver")
+    change = reverse("admin:organisations_organisation_change", args=[new.pk])
+    form = {
+        "name": "Lysfonden",
+        "short_name": "",
+        "slug": new.slug,
+        "kind": new.kind,
+        "website": "",
+        "about": "<p>Om Lysfonden. Stiftet 2026.</p>",
+        "about_en": "",
+    }
+    for client in (editor_client, publisher_client):
+        response = client.post(change, form)  # no kept_back in the post: as an old form
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Organisation.objects.get(pk=new.pk).kept_back
+    assert Client().get(new.get_absolute_url()).status_code == 404
+
+    changelist = reverse("admin:organisations_organisation_changelist")
+    lift = {"action": "show_now", "_selected_action": [new.pk]}
+    editor_client.post(changelist, lift)
+    assert Organisation.objects.get(pk=new.pk).kept_back
+    response = publisher_client.post(changelist, lift, follow=True)
+    assert "Offentlig nu: Lysfonden" in response.content.decode()
+    assert not Organisation.objects.get(pk=new.pk).kept_back
+    assert Client().get(new.get_absolute_url()).status_code == 200

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalorganisation',
             name='kept_back',
-            field=models.BooleanField(default=False, help_text='Ticked when a draft, scheduled or embargoed release was the first to name this organisation: roles there stay off public pages until a release about it is published. Untick to show it now.', verbose_name='kept back until announced'),
+            field=models.BooleanField(default=False, help_text='Set when a draft, scheduled or embargoed release was the first to name this organisation: roles there stay off public pages until a release about it is published. A Publisher can show it now with the action in the list.', verbose_name='kept back until announced'),
         ),
         migrations.AddField(
             model_name='organisation',
             name='kept_back',
-            field=models.BooleanField(default=False, help_text='Ticked when a draft, scheduled or embargoed release was the first to name this organisation: roles there stay off public pages until a release about it is published. Untick to show it now.', verbose_name='kept back until announced'),
+            field=models.BooleanField(default=False, help_text='Set when a draft, scheduled or embargoed release was the first to name this organisation: roles there stay off public pages until a release about it is published. A Publisher can show it now with the action in the list.', verbose_name='kept back until announced'),
         ),
     ]
