@@ -83,6 +83,11 @@ class Organisation(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Organisation, self.short_name or self.name, instance_pk=self.pk)
+        if self.pk:
+            # The mark is set and lifted only by updates (newsroom.signals, a Publisher's
+            # action): a stale form or a version restored from the history keeps it as stored.
+            stored = Organisation.objects.filter(pk=self.pk).values_list("kept_back", flat=True)
+            self.kept_back = next(iter(stored), self.kept_back)
         super().save(*args, **kwargs)
 
     def about_in(self, language: str) -> tuple[str, str]:

@@ -756,3 +756,16 @@ def test_item1_an_organisation_form_never_lifts_the_mark_only_a_publishers_actio
     assert "Offentlig nu: Lysfonden" in response.content.decode()
     assert not Organisation.objects.get(pk=new.pk).kept_back
     assert Client().get(new.get_absolute_url()).status_code == 200
+
+
+def test_item1_restoring_an_organisation_from_its_history_keeps_the_mark(world, publisher):
+    from organisations.models import Organisation
+
+    new = OrganisationFactory(name="Historisk Fond")
+    old_version = new.history.first()  # from before the mark
+    world["releases"]["embargoed"].organisations.add(new)
+    assert Organisation.objects.get(pk=new.pk).kept_back
+    restored = old_version.instance
+    restored.about = "<p>Gendannet.</p>"
+    restored.save()
+    assert Organisation.objects.get(pk=new.pk).kept_back
