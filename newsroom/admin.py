@@ -398,12 +398,30 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return not self.has_change_permission(request, obj)
 
+    @staticmethod
+    def _restoring(request) -> bool:
+        # The history's restore view saves the model only (no inlines, no save_related), from
+        # the old version's values.
+        return (request.resolver_match.url_name or "").endswith("_simple_history")
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if not change or self._restoring(request):
+            super().save_model(request, obj, form, change)
+        # Otherwise a change is saved in save_related, once it is known whether anything changed.
 
     def save_related(self, request, form, formsets, change):
+        if change:
+            # (The version the form was opened at is bookkeeping, not a change.)
+            edited = set(form.changed_data) - {"edit_version"}
+            if not (edited or any(formset.has_changed() for formset in formsets)):
+                # Saving an untouched release would move its "updated" time in the feeds and
+                # its version: nothing is saved, and the admin says so.
+                request._release_unchanged = True
+                super().save_related(request, form, formsets, change)  # saves nothing
+                return
+            super().save_model(request, form.instance, form, change)
         super().save_related(request, form, formsets, change)
         release = form.instance
         # A quote by a person from the database names the role they held on the release date.
@@ -447,6 +465,12 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
                 ),
                 messages.WARNING,
             )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_release_unchanged", False) and level == messages.SUCCESS:
+            message = _("Nothing was changed, so nothing was saved: the release is as it was.")
+            level = messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     @staticmethod
     def _changes_what_the_public_sees(form, formsets) -> bool:

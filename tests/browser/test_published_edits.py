@@ -4,7 +4,9 @@ admin, is told plainly that no correction note will show, and the public page ge
 import pytest
 
 from newsroom.demo.seed import SEED_SLUG, load_demo
+from newsroom.models import PressRelease
 from tests.browser.support import staff_login
+from tests.browser.test_richtext_paste import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -59,4 +61,28 @@ def test_item1_a_person_added_to_a_published_release_reaches_the_public_page(
     text = page.locator("article").inner_text()
     assert "Om Susan Knage Møller" not in text
     assert "Boksen om Susan Knage Møller var med ved en fejl." in text
+    context.close()
+
+
+def test_saving_an_untouched_published_release_changes_nothing_and_says_so(
+    browser, publisher_login, site
+):
+    """Found by hand: CKEditor writes an unchanged body differently from how it was stored, so
+    every save of an untouched release said the change was public without a correction note,
+    and moved its "updated" time in the feeds and JSON-LD."""
+    base, username, password = publisher_login
+    release = PressRelease.objects.get(slug=SEED_SLUG)
+    before = (release.updated_at, release.version, release.body)
+    context, page = log_in(
+        browser, base, username, password, viewport={"width": 1280, "height": 1000}
+    )
+    page.goto(f"{base}/admin/newsroom/pressrelease/{release.pk}/change/")
+    page.locator(".ck-editor__editable").first.wait_for()
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+    messages = page.locator(".messagelist").inner_text()
+    assert "Intet blev ændret, så intet blev gemt" in messages
+    assert "offentlig nu" not in messages and "blev ændret." not in messages
+    release.refresh_from_db()
+    assert (release.updated_at, release.version, release.body) == before
     context.close()
