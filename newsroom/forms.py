@@ -109,22 +109,29 @@ class ReleaseFilterForm(forms.Form):
         return [("", _("All years"))] + [(year, str(year)) for year in self._years]
 
     def select_options(self):
-        """Each filter with its options as (value, label, selected), for the template to write
-        out in one loop: Django's widget templates took a third of the index page's time."""
-        english = get_language() == "en"
+        """Each filter with its options as (value, label, selected, language of the label or
+        None), for the template to write out in one loop: Django's widget templates took a
+        third of the index page's time."""
+        language = get_language()
         topics = self.fields["emne"].queryset.values_list("slug", "name", "name_en")
         options = {
+            # A topic by its name in the page's language, else the Danish one (marked).
             "emne": [
-                (slug, name_en if english and name_en else name) for slug, name, name_en in topics
+                (slug, name_en, "en") if language == "en" and name_en else (slug, name, "da")
+                for slug, name, name_en in topics
             ],
-            "organisation": self.fields["organisation"].queryset.values_list("slug", "name"),
-            "aar": [(str(value), label) for value, label in self._year_choices()[1:]],
+            "organisation": [
+                (slug, name, None)
+                for slug, name in self.fields["organisation"].queryset.values_list("slug", "name")
+            ],
+            "aar": [(str(value), label, None) for value, label in self._year_choices()[1:]],
         }
         for name, choices in options.items():
             field = self[name]
             chosen = str(self.data.get(name, "")) if self.is_bound else ""
-            empty = ("", field.field.empty_label if name != "aar" else _("All years"), not chosen)
-            yield field, [empty, *((v, label, v == chosen) for v, label in choices)]
+            empty_label = field.field.empty_label if name != "aar" else _("All years")
+            empty = ("", empty_label, not chosen, None)
+            yield field, [empty, *((v, label, v == chosen, lang) for v, label, lang in choices)]
 
     def filter(self, releases):
         data = self.cleaned_data

@@ -203,6 +203,9 @@ def test_topics_have_english_names_on_english_pages(client, story):
     assert ">Ældre</a>" in topics and "Older people" not in topics and 'lang="da"' not in topics
     topic_page = client.get(f"/en{elderly.get_absolute_url()}").content.decode()
     assert "<h1>Older people</h1>" in topic_page
-    assert ">Older people</option>" in client.get("/en/").content.decode()
+    index = client.get("/en/").content.decode()
+    assert ">Older people</option>" in index and ' lang="da">Velfærd</option>' in index
+    feeds_page = client.get("/en/feeds/").content.decode()
+    assert "<h3>Older people</h3>" in feeds_page and '<h3 lang="da">Velfærd</h3>' in feeds_page
     [entry] = feedparser.parse(client.get("/en/feeds/rss/").content).entries
     assert {tag.term for tag in entry.tags} == {"Older people", "Velfærd"}
