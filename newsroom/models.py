@@ -260,7 +260,9 @@ class PressRelease(TimeStampedModel):
 
     def clean(self):
         if self.status in {self.Status.SCHEDULED, self.Status.EMBARGOED} and not self.publish_at:
-            raise ValidationError({"publish_at": _("A scheduled release needs a publish time.")})
+            raise ValidationError(
+                {"publish_at": _("A scheduled or embargoed release needs a publish time.")}
+            )
         self._check_original()
 
     def _check_original(self):
@@ -615,9 +617,17 @@ class Quote(OrderedLink):
         return self.person.name if self.person_id else self.speaker
 
     def clean(self):
-        if bool(self.person_id) == bool(self.speaker.strip()):
+        if self.person_id and self.speaker.strip():
             raise ValidationError(
                 {"person": _("Choose a person from the database or write a name, not both.")}
+            )
+        if not self.person_id and not self.speaker.strip():
+            raise ValidationError(
+                {
+                    "person": _(
+                        "Say who is quoted: choose a person from the database or write a name."
+                    )
+                }
             )
 
     def fill_role(self, day: datetime.date, language: str = "da") -> None:

@@ -115,16 +115,18 @@ def test_a_publisher_quotes_a_person_and_an_outsider_and_the_public_reads_both(
 
 def test_a_quote_needs_a_person_or_a_name_not_both(publisher_client, director):
     release = PressReleaseFactory(draft=True, publish_at=None)
-    for person, speaker in ((director.pk, "Anne Andersen"), ("", "")):
+    for person, speaker, message in (
+        (director.pk, "Anne Andersen", "Vælg en person fra databasen eller skriv et navn, ikke"),
+        # Neither given: said as such (found by hand: "not both" was said here too).
+        ("", "", "Angiv, hvem der citeres: vælg en person fra databasen eller skriv et navn."),
+    ):
         data = form_data(release)
         data.update(
             quote_rows({"text": "Et citat.", "person": person, "speaker": speaker, "role": ""})
         )
         response = publisher_client.post(change_url(release), data)
         assert response.status_code == 200
-        assert "Vælg en person fra databasen eller skriv et navn, ikke begge dele." in (
-            response.content.decode()
-        )
+        assert message in response.content.decode()
     assert not Quote.objects.exists()
 
 
