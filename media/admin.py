@@ -44,6 +44,11 @@ class ImageForm(forms.ModelForm):
         # The media library holds press photos: no photo without its credit.
         if "credit" in self.fields:  # absent when the page is read-only
             self.fields["credit"].required = True
+        # A picture uploaded into a body gets its text alternative in the editor; its page is
+        # reached to add the credit, and must not ask for the text alternative a second time.
+        # (A press photo's is checked where it is linked to a release.)
+        if "alt_text" in self.fields and self.instance.pk:
+            self.fields["alt_text"].required = self.instance.release_links.exists()
 
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()

@@ -209,7 +209,10 @@ class PressReleaseForm(forms.ModelForm):
         if status in PressRelease.RELEASED and "body" in cleaned:
             problems = publication_problems(self.instance, body=cleaned["body"])
             if problems:
-                raise forms.ValidationError(problems_html(problems), code="unpublishable")
+                public = self.instance.pk and self.instance.is_published
+                raise forms.ValidationError(
+                    problems_html(problems, public=bool(public)), code="unpublishable"
+                )
         return cleaned
 
     def conflict_message(self):

@@ -102,11 +102,17 @@ def publication_problems(release, *, body: str | None = None) -> list[Problem]:
     return problems
 
 
-def problems_html(problems: list[Problem]):
-    """The refusal as the admin shows it: what is wrong with each image, and where to fix it."""
+def problems_html(problems: list[Problem], *, public: bool = False):
+    """The refusal as the admin shows it: what is wrong with each image, and where to fix it.
+    `public`: the release is out already, so it is the change that cannot be saved."""
+    heading = (
+        _("The change cannot be saved while the release is public:")
+        if public
+        else _("The release cannot be published yet:")
+    )
     return format_html(
         "{}<ul>{}</ul>",
-        _("The release cannot be published yet:"),
+        heading,
         format_html_join(
             "",
             "<li>{}{}</li>",

@@ -224,3 +224,39 @@ def test_a_text_alternative_written_in_the_media_library_need_not_be_typed_again
     decorative = PressReleaseFactory(draft=True, body=body_with(editor_upload, "-"))
     assert 'alt="Dorte ved bordet"' in typed.body and 'alt="-"' in decorative.body
     assert "Direktøren ved skrivebordet" not in typed.body + decorative.body
+
+
+def test_the_credit_can_be_added_without_typing_the_text_alternative_again(
+    staff_client, editor_upload
+):
+    """Found by hand: the refusal sent the press officer to the image's page for the credit,
+    and that page refused the save until the text alternative, already typed in the editor,
+    was typed again. A press photo (linked to a release) still needs it there."""
+    url = reverse("admin:media_image_change", args=[editor_upload.pk])
+    data = {
+        "title": "brødtekst.png",
+        "caption": "",
+        "alt_text": "",
+        "credit": "Camilla Hey",
+        "usage_terms": "Fri til redaktionel brug.",
+    }
+    assert staff_client.post(url, data).status_code == 302
+    editor_upload.refresh_from_db()
+    assert editor_upload.credit == "Camilla Hey"
+    PressReleaseFactory(draft=True, photos=[editor_upload])
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "Dette felt er påkrævet." in response.content.decode()
+
+
+def test_a_refused_change_to_a_published_release_says_it_is_the_change(
+    publisher_client, editor_upload
+):
+    from tests.newsroom.test_publishing import change_url, form_data
+
+    release = PressReleaseFactory(title="Allerede ude")
+    response = publisher_client.post(
+        change_url(release), form_data(release, body=body_with(editor_upload, "Huset"))
+    )
+    page = response.content.decode()
+    assert "Ændringen kan ikke gemmes, mens pressemeddelelsen er offentlig:" in page
+    assert "kan ikke offentliggøres endnu" not in page
