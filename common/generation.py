@@ -1,4 +1,5 @@
-"""The content generation that public pages are cached under (see newsroom.cache)."""
+"""The content generation that public pages are cached under (see newsroom.cache), and the
+content version that rendered parts of pages are kept under (see newsroom.parts)."""
 
 from django.conf import settings
 from django.core.cache import caches
@@ -7,8 +8,12 @@ GENERATION_KEY = "content-generation"
 
 
 def content_changed(**kwargs) -> None:
-    """Start a new generation: every cached page is rendered afresh on its next request.
+    """Start a new generation: every cached page and kept part is rendered afresh on its next
+    request.
 
     Call it after any change a public page shows that bypasses model signals (QuerySet.update).
     """
+    from common.models import ContentVersion
+
+    ContentVersion.move_on()
     caches[settings.CACHE_MIDDLEWARE_ALIAS].delete(GENERATION_KEY)

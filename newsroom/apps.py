@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 # Everything a public page shows: a save or delete of any of these starts a new page-cache
@@ -25,6 +25,12 @@ PUBLIC_CONTENT = [
 ]
 
 
+def _deployed(**kwargs):
+    from common.generation import content_changed
+
+    content_changed()
+
+
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = _("Press releases")
@@ -35,6 +41,8 @@ class NewsroomConfig(AppConfig):
         from newsroom import signals
         from newsroom.cache import content_changed
 
+        # A deploy (which migrates) may bring new templates: kept parts are rendered afresh.
+        post_migrate.connect(_deployed, sender=self, dispatch_uid="kept-parts-after-migrate")
         for label in PUBLIC_CONTENT:
             model = apps.get_model(label)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{label}")

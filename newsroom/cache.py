@@ -47,16 +47,12 @@ def _cache():
     return caches[settings.CACHE_MIDDLEWARE_ALIAS]
 
 
-def _new_generation(token: str) -> dict:
-    from newsroom.models import PressRelease
+def _new_generation(token: str, request=None) -> dict:
+    from newsroom.parts import public_state
 
     now = timezone.now()
-    next_at = (
-        PressRelease.objects.filter(status__in=PressRelease.RELEASED, publish_at__gt=now)
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
+    # Read once per request, with the content version the page's kept parts are filed under.
+    next_at = public_state(request).next_publication_at
     return {
         "token": token,
         "changed_at": now.timestamp(),
@@ -64,14 +60,14 @@ def _new_generation(token: str) -> dict:
     }
 
 
-def current_generation() -> dict:
+def current_generation(request=None) -> dict:
     """{"token", "changed_at", "next_at"}: the generation pages are cached under now."""
     cache = _cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # After an edit: the first request to get here names the new generation, the others
         # running at the same moment take that one (so they share one rendering of each page).
-        fresh = _new_generation(uuid.uuid4().hex)
+        fresh = _new_generation(uuid.uuid4().hex, request)
         if cache.add(GENERATION_KEY, fresh, timeout=None):
             return fresh
         return cache.get(GENERATION_KEY) or fresh
@@ -79,7 +75,7 @@ def current_generation() -> dict:
         # A scheduled release has just gone public. Every request that notices derives the
         # same next token, so the rush at an embargo lift shares one generation too.
         token = hashlib.sha256(f"{generation['token']}@{generation['next_at']}".encode())
-        generation = _new_generation(token.hexdigest()[:32])
+        generation = _new_generation(token.hexdigest()[:32], request)
         cache.set(GENERATION_KEY, generation, timeout=None)
     return generation
 
@@ -106,8 +102,8 @@ class GenerationKeyMixin:
         pass  # Django's __init__ sets a fixed prefix; ours is the generation
 
 
-def _prefix() -> str:
-    return f"page:{current_generation()['token']}"
+def _prefix(request=None) -> str:
+    return f"page:{current_generation(request)['token']}"
 
 
 class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
@@ -118,7 +114,7 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
         if not _is_anonymous(request) or request.path.startswith("/admin/"):
             request._cache_update_cache = False
             return None
-        request._page_key_prefix = _request_state.prefix = _prefix()
+        request._page_key_prefix = _request_state.prefix = _prefix(request)
         try:
             return self._fetch_or_wait(request)
         finally:

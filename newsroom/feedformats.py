@@ -7,10 +7,12 @@ HTML-escaped there; Atom marks the summary `type="text"`; JSON Feed's `title` an
 are plain text by the spec. A lead of "<img src=x onerror=…>" thus reaches a reader as text.
 """
 
+import io
 import json
 import re
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
+from django.utils.xmlutils import SimplerXMLGenerator
 
 # "&lt;", "&#60;", "&amp;": text that a reader taking the title for HTML would decode.
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -26,8 +28,46 @@ def text_as_html(text: str | None) -> str | None:
     return ENTITY_LIKE.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
-class RssWithContent(Rss201rev2Feed):
+class KeptEntries:
+    """Each entry is written from its kept rendering (newsroom.parts) where the feed has one:
+    an entry changes only when what it shows changes. The feed passes its KeptParts as
+    `kept_parts` and each entry's release as `release`."""
+
+    part_name = None  # the kept part: "rss-entry", ...
+
+    @classmethod
+    def is_kept(cls, release) -> bool:
+        return getattr(release, f"kept_{cls.part_name}", None) is not None
+
+
+class KeptXmlEntriesMixin(KeptEntries):
+    entry_element = None  # "item" in RSS, "entry" in Atom
+
+    def write_items(self, handler):
+        kept_parts = self.feed.get("kept_parts")
+        for item in self.items:
+            if kept_parts is None or item.get("release") is None:
+                handler.ignorableWhitespace(self.entry_xml(item))
+            else:
+                xml = kept_parts.get_or_render(
+                    item["release"], self.part_name, lambda extra, item=item: self.entry_xml(item)
+                )
+                handler.ignorableWhitespace(xml)  # written as it is: already XML
+
+    def entry_xml(self, item) -> str:
+        buffer = io.StringIO()
+        handler = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+        handler.startElement(self.entry_element, self.item_attributes(item))
+        self.add_item_elements(handler, item)
+        handler.endElement(self.entry_element)
+        return buffer.getvalue()
+
+
+class RssWithContent(KeptXmlEntriesMixin, Rss201rev2Feed):
     """RSS 2.0 with the lead as description and the full text as content:encoded."""
+
+    part_name = "rss-entry"
+    entry_element = "item"
 
     def rss_attributes(self):
         attributes = super().rss_attributes()
@@ -57,11 +97,14 @@ class RssWithContent(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class AtomWithContent(Atom1Feed):
+class AtomWithContent(KeptXmlEntriesMixin, Atom1Feed):
     """Atom 1.0 (RFC 4287) with the lead as a text summary and the full text as HTML content.
 
     Titles carry no type attribute, which in Atom means text.
     """
+
+    part_name = "atom-entry"
+    entry_element = "entry"
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
@@ -71,8 +114,10 @@ class AtomWithContent(Atom1Feed):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
-class JsonFeed(SyndicationFeed):
+class JsonFeed(KeptEntries, SyndicationFeed):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+
+    part_name = "json-entry"  # kept as the entry's JSON text
 
     content_type = "application/feed+json; charset=utf-8"
 
@@ -85,11 +130,20 @@ class JsonFeed(SyndicationFeed):
             "feed_url": feed["feed_url"],
             "description": feed["description"],
             "language": feed["language"],
-            "items": [self._item(item) for item in self.items],
+            "items": [self._kept_item(item) for item in self.items],
         }
         if feed.get("author_name"):
             document["authors"] = [{"name": feed["author_name"]}]
         outfile.write(json.dumps(document, ensure_ascii=False, indent=1).encode(encoding))
+
+    def _kept_item(self, item):
+        kept_parts = self.feed.get("kept_parts")
+        if kept_parts is None or item.get("release") is None:
+            return self._item(item)
+        text = kept_parts.get_or_render(
+            item["release"], self.part_name, lambda extra: json.dumps(self._item(item))
+        )
+        return json.loads(text)
 
     @staticmethod
     def _item(item):

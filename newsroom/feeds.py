@@ -20,6 +20,7 @@ from common.urls import absolute_url
 from newsroom.feedformats import AtomWithContent, JsonFeed, RssWithContent
 from newsroom.managers import (
     prefetch_corrections,
+    prefetch_feed_parts,
     prefetch_live_parts,
     public_organisations,
     public_people,
@@ -27,6 +28,7 @@ from newsroom.managers import (
 )
 from newsroom.middleware import seconds_until_next_publication
 from newsroom.models import PressRelease, Topic
+from newsroom.parts import KeptParts, with_kept_parts
 from organisations.models import Organisation
 from people.models import Person
 
@@ -92,6 +94,8 @@ class ReleaseFeed(Feed):
         self.feed_type = FORMATS[format_name]
 
     def get_object(self, request, scope=None, slug=None, **kwargs):
+        # First: kept entries are filed under what was read before them (newsroom.parts).
+        self.kept_parts = KeptParts(request)
         if not hasattr(request, "_feed_object"):  # _feed_state found it already
             request._feed_object = scope_object(scope, slug)
         return request._feed_object
@@ -115,8 +119,18 @@ class ReleaseFeed(Feed):
         return absolute_url(feed_url(self.format_name, obj))
 
     def items(self, obj):
-        releases = releases_in_scope(obj).for_feed().select_related("source")
-        return prefetch_corrections(prefetch_live_parts(releases[:FEED_LENGTH]))
+        state = self.kept_parts.state
+        part = [self.feed_type.part_name]
+        releases = releases_in_scope(obj).for_feed_entries().select_related("source")
+        releases = list(with_kept_parts(releases, part, state)[:FEED_LENGTH])
+        if all(self.feed_type.is_kept(release) for release in releases):
+            return releases  # every entry is written as kept: nothing more to fetch
+        # Some entry must be written: fetch what entries show.
+        prefetch_feed_parts(releases)
+        return prefetch_corrections(prefetch_live_parts(releases))
+
+    def feed_extra_kwargs(self, obj):
+        return {"kept_parts": self.kept_parts}
 
     def item_title(self, item):
         return item.title
@@ -143,18 +157,26 @@ class ReleaseFeed(Feed):
     def item_updateddate(self, item):
         return timezone.localtime(max(item.publish_at, item.updated_at))
 
+    # An entry written as kept needs none of its categories, enclosure or content.
     def item_categories(self, item):
+        if self.feed_type.is_kept(item):
+            return []
         return [topic.name_in(item.language)[0] for topic in item.topics.all()]
 
     def item_enclosures(self, item):
+        if self.feed_type.is_kept(item):
+            return []
         image = item.lead_image
         if not image or not image.master:
             return []
         return [Enclosure(absolute_url(image.public_url), str(image.file_size), image.mime_type)]
 
     def item_extra_kwargs(self, item):
+        if self.feed_type.is_kept(item):
+            return {"release": item}
         image = item.lead_image
         return {
+            "release": item,
             "content_html": render_to_string(
                 "feeds/release_content.html", {"release": item, "SITE_URL": settings.SITE_URL}
             ),
@@ -197,11 +219,14 @@ def _last_modified(request, format_name, scope=None, slug=None):
 
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def feed_view(request, format_name, scope=None, slug=None):
-    response = ReleaseFeed(format_name)(request, scope=scope, slug=slug)
+    feed = ReleaseFeed(format_name)
+    response = feed(request, scope=scope, slug=slug)
+    if hasattr(feed, "kept_parts"):
+        feed.kept_parts.keep_pending()
     # The feed writer leaves about a thousand small pieces; gunicorn would send each one with
     # its own system call (cached RSS under gunicorn: 446 req/s in pieces, 1,600 in one).
     response.content = response.content
     # Readers may poll every few minutes, but never past the next scheduled publication.
-    max_age = min(POLL_SECONDS, seconds_until_next_publication())
+    max_age = min(POLL_SECONDS, seconds_until_next_publication(request))
     patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
     return response

@@ -136,47 +136,36 @@ class PressReleaseQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list row shows: byline, topics and the lead photo, in constant queries."""
-        from newsroom.models import ReleaseImage
-
-        return self.select_related("byline").prefetch_related(
-            "topics",
-            Prefetch(
-                "image_links",
-                queryset=ReleaseImage.objects.select_related("image").prefetch_related(
-                    "image__renditions"
-                ),
-            ),
-        )
+        return self.select_related("byline").prefetch_related(*listing_parts())
 
     def for_page(self):
         """Everything the release page shows, in a constant number of queries: for previews
         and drafts, whose "Om" boxes and contacts are written from the live links."""
         return self.for_published_page().prefetch_related(*live_parts())
 
-    def for_release_page(self):
-        """For one public release page: what every release has, and flags for the parts most
-        releases lack (documents, corrections, quotes, language versions), which
-        `prefetch_present_parts` then fetches only where there are some."""
+    def for_page_frame(self):
+        """One public release page's row, with flags for the parts most releases lack
+        (documents, corrections, quotes, language versions). What its kept parts show is
+        fetched only when one is rendered: `prefetch_listing_parts`, then
+        `prefetch_present_parts` for the parts it has."""
         from newsroom.models import Correction, PressRelease, Quote
 
         documents = PressRelease.documents.through.objects.filter(pressrelease=OuterRef("pk"))
-        return self.for_listing().annotate(
+        return self.select_related("byline").annotate(
             has_documents=Exists(documents),
             has_corrections=Exists(Correction.objects.filter(release=OuterRef("pk"))),
             has_quotes=Exists(Quote.objects.filter(release=OuterRef("pk"))),
             has_versions=Exists(PressRelease.objects.filter(original=OuterRef("pk"))),
         )
 
-    def for_feed(self):
-        """What a feed entry carries (the listing's parts, the quotes and the correction notes
-        in the full text), in a constant number of queries: the corrections are fetched by
-        `prefetch_corrections` only when an entry has some."""
-        from newsroom.models import Correction, Quote
+    def for_feed_entries(self):
+        """A feed's releases, with what every entry carries; `prefetch_feed_parts` fetches
+        what an entry shows when it is written (not when it is kept), and
+        `prefetch_corrections` the correction notes, only when an entry has some."""
+        from newsroom.models import Correction
 
-        return (
-            self.for_listing()
-            .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("person")))
-            .annotate(has_corrections=Exists(Correction.objects.filter(release=OuterRef("pk"))))
+        return self.select_related("byline").annotate(
+            has_corrections=Exists(Correction.objects.filter(release=OuterRef("pk")))
         )
 
     def for_published_page(self):
@@ -190,6 +179,29 @@ class PressReleaseQuerySet(models.QuerySet):
             "corrections",
             Prefetch("quotes", queryset=Quote.objects.select_related("person")),
         )
+
+
+def listing_parts() -> list:
+    """A list row's topics and lead photo (with its renditions)."""
+    from newsroom.models import ReleaseImage
+
+    return [
+        "topics",
+        Prefetch(
+            "image_links",
+            queryset=ReleaseImage.objects.select_related("image").prefetch_related(
+                "image__renditions"
+            ),
+        ),
+    ]
+
+
+def prefetch_listing_parts(releases, *more) -> list:
+    """`listing_parts` (and `more`) for releases already fetched: a list whose kept cards are
+    out of date."""
+    releases = list(releases)
+    models.prefetch_related_objects(releases, *listing_parts(), *more)
+    return releases
 
 
 def live_parts() -> list:
@@ -217,8 +229,17 @@ def live_parts() -> list:
     ]
 
 
+def prefetch_feed_parts(releases) -> list:
+    """What a feed entry shows (the listing's parts and the quotes), for releases from
+    `for_feed_entries`."""
+    from newsroom.models import Quote
+
+    quotes = Prefetch("quotes", queryset=Quote.objects.select_related("person"))
+    return prefetch_listing_parts(releases, quotes)
+
+
 def prefetch_corrections(releases) -> list:
-    """The corrections of releases from `for_feed`: one query, and none when no entry has a
+    """The corrections of releases from `for_feed_entries`: one query, and none when no entry has a
     correction (most feeds)."""
     from newsroom.models import Correction
 
@@ -233,7 +254,7 @@ def prefetch_corrections(releases) -> list:
 
 
 def prefetch_present_parts(release):
-    """The documents, corrections and quotes of a release from `for_release_page`, each
+    """The documents, corrections and quotes of a release from `for_page_frame`, each
     fetched only if it has some: a release without them costs no query for them."""
     from media.models import Document
     from newsroom.models import Correction, Quote

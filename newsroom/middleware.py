@@ -7,19 +7,27 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from newsroom.cache import current_generation
-from newsroom.models import PressRelease, ReleaseSource
+from newsroom.models import ReleaseSource
+from newsroom.parts import public_state
 
 PUBLIC_MAX_AGE = 60
 
 
-def seconds_until_next_publication() -> int:
+def seconds_until_next_publication(request) -> int:
     if settings.PAGE_CACHE:
         # The shared generation knows the next scheduled second: no query per request.
-        next_at = current_generation()["next_at"]
+        next_at = current_generation(request)["next_at"]
         if next_at is None:
             return 24 * 3600
         return max(0, math.floor(next_at - time.time()))
-    return PressRelease.objects.seconds_until_next_publication()
+    # Read with the content version, once per request (and shared with the kept parts).
+    return public_state(request).seconds_until_next_publication()
+
+
+def last_modified(request) -> float:
+    if settings.PAGE_CACHE:
+        return current_generation(request)["changed_at"]
+    return public_state(request).last_modified.timestamp()
 
 
 class PublicCacheMiddleware:
@@ -39,7 +47,7 @@ class PublicCacheMiddleware:
             and not request.path.startswith("/admin/")
             and not response.streaming
         ):
-            max_age = min(PUBLIC_MAX_AGE, seconds_until_next_publication())
+            max_age = min(PUBLIC_MAX_AGE, seconds_until_next_publication(request))
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 # Staff check their own edits on the public page: the browser asks every time.
                 patch_cache_control(response, private=True, no_cache=True)
@@ -49,8 +57,7 @@ class PublicCacheMiddleware:
                 # No Vary on Cookie or language: the bytes depend on the URL alone.
                 patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
                 if not response.has_header("Last-Modified"):
-                    changed_at = current_generation()["changed_at"]
-                    response["Last-Modified"] = http_date(changed_at)
+                    response["Last-Modified"] = http_date(last_modified(request))
         return response
 
 

@@ -860,3 +860,28 @@ class PreviewOpening(models.Model):
 
     def __str__(self):
         return f"{self.link} {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class RenderedPart(models.Model):
+    """A part of a public page about one release (its article, its card in lists, its feed
+    entry), kept as rendered HTML so the next request need not fetch and render it again.
+
+    It is used only while the content version it was rendered under is current and the next
+    scheduled publication it knew of has not come (newsroom.parts): any change to public
+    content, and any release going public, has every part rendered afresh on its next use.
+    """
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="+")
+    # The part and the interface language it is written in: "article:da", "card:en", ...
+    name = models.CharField(max_length=40)
+    content_version = models.BigIntegerField()
+    valid_until = models.DateTimeField(null=True)
+    html = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release", "name"], name="one_rendered_part_per_name")
+        ]
+
+    def __str__(self):
+        return f"{self.name} of release {self.release_id} (content version {self.content_version})"

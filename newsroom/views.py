@@ -26,6 +26,7 @@ from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
 from newsroom.managers import (
+    prefetch_listing_parts,
     prefetch_live_parts,
     prefetch_present_parts,
     public_media_contacts,
@@ -35,6 +36,7 @@ from newsroom.managers import (
     unannounced_organisation_ids,
 )
 from newsroom.models import PressRelease, Quote, ReleaseImage, ReleaseSlug, Subscription
+from newsroom.parts import KeptParts, public_state, with_kept_parts
 from newsroom.record import person_box
 from organisations.models import Organisation
 from people.models import Position
@@ -49,7 +51,40 @@ RELATED_COUNT = 3
 QUOTES_ON_PERSON_PAGE = 20
 
 
-class ReleaseIndexView(ListView):
+class KeptCardsMixin:
+    """A list of releases whose cards are kept rendered (newsroom.parts): the page's cards
+    come with the list in one query, and what a card shows is fetched only when one is out of
+    date."""
+
+    card_names = ("card", "card-lazy")  # the first card's photo loads at once, the others lazily
+
+    def with_kept_cards(self, releases):
+        releases = releases.select_related("byline")
+        return with_kept_parts(releases, self.card_names, public_state(self.request))
+
+    keep_page_parts = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = context["object_list"]
+        context["kept_parts"] = KeptParts(
+            self.request,
+            load=lambda: self.load_cards(shown),
+            keep_page_parts=self.keep_page_parts,
+        )
+        return context
+
+    def load_cards(self, releases) -> dict:
+        prefetch_listing_parts(releases)  # onto the very releases the page lists
+        return {}
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response.add_post_render_callback(context["kept_parts"].keep_pending)
+        return response
+
+
+class ReleaseIndexView(KeptCardsMixin, ListView):
     """Newest first, filtered by topic, organisation and year when asked."""
 
     template_name = "newsroom/pressrelease_list.html"
@@ -57,11 +92,15 @@ class ReleaseIndexView(ListView):
     context_object_name = "releases"
 
     def get_queryset(self):
+        public_state(self.request)  # first: parts are filed under what was read before
         self.filter_form = ReleaseFilterForm(self.request.GET or None)
+        # The filters as nobody has chosen any are the same for every page of the index.
+        chosen = [name for name in self.filter_form.fields if self.request.GET.get(name)]
+        self.keep_page_parts = not chosen
         releases = PressRelease.objects.published().one_per_story(get_language())
         if self.filter_form.is_valid():
             releases = self.filter_form.filter(releases)
-        return releases.for_listing()
+        return self.with_kept_cards(releases)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -72,15 +111,18 @@ class ReleaseIndexView(ListView):
 
 
 class ReleaseDetailView(DetailView):
+    """A public release. Its article and head are kept rendered (newsroom.parts): a request
+    fetches the release and its kept parts, and renders the rest only when they are out of
+    date."""
+
     template_name = "newsroom/pressrelease_detail.html"
     context_object_name = "release"
+    kept_part_names = ("meta", "data", "feeds", "article")
 
     def get_queryset(self):
-        return PressRelease.objects.published().for_release_page()
-
-    def get_object(self, queryset=None):
-        release = prefetch_present_parts(super().get_object(queryset))
-        return prefetch_live_parts([release])[0]
+        state = public_state(self.request)  # first: parts are filed under what was read before
+        releases = PressRelease.objects.published().for_page_frame()
+        return with_kept_parts(releases, self.kept_part_names, state)
 
     def language_versions(self, release) -> list[dict]:
         """The story in each language it is published in, each at its address in its own
@@ -133,6 +175,17 @@ class ReleaseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         release = self.object
+        kept_parts = KeptParts(self.request, load=lambda: self.page_context(release))
+        return super().get_context_data(
+            kept_parts=kept_parts,
+            release_versions=self.language_versions(release),
+            **kwargs,
+        )
+
+    def page_context(self, release) -> dict:
+        """What the kept parts show, fetched only when one of them is rendered."""
+        prefetch_listing_parts([release])
+        release = prefetch_live_parts([prefetch_present_parts(release)])[0]
         # Each story once in the page's language; this story's other versions are offered
         # above as versions, not as neighbours or related releases.
         published = PressRelease.objects.published().one_per_story(get_language())
@@ -140,18 +193,23 @@ class ReleaseDetailView(DetailView):
         published = published.exclude(pk__in=story).exclude(
             original_id__in=[pk for pk in story if pk]
         )
-        return super().get_context_data(
-            previous_release=published.before(release).only("title", "slug").first(),
-            next_release=published.after(release).only("title", "slug").first(),
-            related_releases=published.related_to(release).only("title", "slug", "publish_at")[
-                :RELATED_COUNT
-            ],
-            json_ld=seo.release_data(release),
+        return {
+            "release": release,
+            "object": release,
+            "previous_release": published.before(release).only("title", "slug").first(),
+            "next_release": published.after(release).only("title", "slug").first(),
+            "related_releases": published.related_to(release).only(
+                "title", "slug", "publish_at"
+            )[:RELATED_COUNT],
+            "json_ld": seo.release_data(release),
             # On the public page every person and organisation named is public: link them.
-            link_about_boxes=True,
-            release_versions=self.language_versions(release),
-            **kwargs,
-        )
+            "link_about_boxes": True,
+        }
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response.add_post_render_callback(context["kept_parts"].keep_pending)
+        return response
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -72,7 +72,11 @@ def build(n: int, *, frozen: bool = True):
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
-    return len(context.captured_queries)
+    # Savepoints are the test's transaction showing through (a page keeping its rendered
+    # parts writes in one statement; in a transaction, Django wraps it in a savepoint).
+    return sum(
+        1 for query in context.captured_queries if "SAVEPOINT" not in query["sql"].split()[:2]
+    )
 
 
 def test_query_counts_do_not_grow_with_data(client):

@@ -1,0 +1,182 @@
+"""Rendered parts of public pages, kept in the database with their release.
+
+A release's article, its card in the lists and its feed entry change only when content the
+public sees changes: an edit anywhere (the content version, common.generation), or a release
+going public at its scheduled second. Until then a part is served as it was rendered, with no
+query for what it shows and no template work; after either, it is rendered afresh on its next
+use. Parts live in the database, so every app server shares them without a cache server, and
+they are used with the page cache switched off as much as with it on.
+
+Never early, never stale: the content version and the next scheduled publication are read
+before anything a part shows, in one statement, and the part is filed under both. A change
+committed after that read moves the version, so what was rendered from older rows is never
+used again; a part rendered before a scheduled second is not used from that second on.
+"""
+
+import datetime
+import logging
+import math
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from common.models import ContentVersion
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublicState:
+    # None when the version row is missing: nothing is kept then, everything rendered live.
+    version: int | None
+    changed_at: datetime.datetime
+    next_publication_at: datetime.datetime | None
+    last_publication_at: datetime.datetime | None
+
+    @property
+    def last_modified(self) -> datetime.datetime:
+        """When what the public sees last changed: an edit, or a release going public."""
+        return max(filter(None, [self.changed_at, self.last_publication_at]))
+
+    def seconds_until_next_publication(self, default: int = 24 * 3600) -> int:
+        if self.next_publication_at is None:
+            return default
+        remaining = (self.next_publication_at - timezone.now()).total_seconds()
+        return min(default, max(0, math.ceil(remaining)))
+
+
+def public_state(request=None) -> PublicState:
+    """What the public sees now: the content version and the next scheduled publication,
+    read once per request."""
+    state = getattr(request, "_public_state", None)
+    if state is not None:
+        return state
+    from newsroom.models import PressRelease
+
+    now = timezone.now()
+    released = PressRelease.objects.filter(status__in=PressRelease.RELEASED)
+    next_publication = released.filter(publish_at__gt=now).order_by("publish_at")
+    last_publication = released.filter(publish_at__lte=now).order_by("-publish_at")
+    row = (
+        ContentVersion.objects.filter(pk=ContentVersion.ROW)
+        .annotate(
+            next_publication_at=Subquery(next_publication.values("publish_at")[:1]),
+            last_publication_at=Subquery(last_publication.values("publish_at")[:1]),
+        )
+        .values_list("number", "changed_at", "next_publication_at", "last_publication_at")
+        .first()
+    )
+    if row is None:  # a database emptied by hand: nothing to keep parts under
+        row = (
+            None,
+            now,
+            next_publication.values_list("publish_at", flat=True).first(),
+            last_publication.values_list("publish_at", flat=True).first(),
+        )
+    state = PublicState(*row)
+    if request is not None:
+        request._public_state = state
+    return state
+
+
+def with_kept_parts(releases, names, state: PublicState):
+    """The releases, each with its kept parts in the page's language as `kept_<name>` (None
+    where a part must be rendered): the parts come with the list, in the same query.
+
+    Read `public_state` before the releases (as the views do): a part is filed under the
+    version read before what it shows."""
+    from newsroom.models import RenderedPart
+
+    if state.version is None:
+        return releases
+    fresh = RenderedPart.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()),
+        release=OuterRef("pk"),
+        content_version=state.version,
+    )
+    language = get_language()
+    return releases.annotate(
+        **{
+            f"kept_{name}": Subquery(fresh.filter(name=f"{name}:{language}").values("html")[:1])
+            for name in names
+        }
+    )
+
+
+# (name, language) -> ((content version, next scheduled second), html): a few entries.
+_page_parts: dict = {}
+
+
+class KeptParts:
+    """The kept parts of the releases on one page (fetched by `with_kept_parts`). A part
+    that is missing or out of date is rendered, with the context `load` returns (asked once,
+    so what every part shows is fetched together), and kept: all of a page's in one
+    statement after the page is rendered (`keep_pending`)."""
+
+    def __init__(self, request, load=None, *, keep_page_parts=False):
+        self.state = public_state(request)
+        self.keep_page_parts = keep_page_parts
+        self.language = get_language()
+        self.load = load
+        self.loaded = None
+        self.pending = {}
+
+    def get_or_render(self, release, name: str, render) -> str:
+        html = getattr(release, f"kept_{name}", None)
+        if html is None:
+            if self.loaded is None:
+                self.loaded = self.load() if self.load else {}
+            html = str(render(self.loaded))
+            setattr(release, f"kept_{name}", html)
+            self.pending[(release.pk, f"{name}:{self.language}")] = html
+        return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+    def get_or_render_page_part(self, name: str, render) -> str:
+        """A part of the page that is about no one release (the index's filters): kept in this
+        process under the same version and scheduled second, rendered once per process when
+        they move."""
+        if not self.keep_page_parts or self.state.version is None:
+            return render({})
+        stamp = (self.state.version, self.state.next_publication_at)
+        key = (name, self.language)
+        kept = _page_parts.get(key)
+        if kept is None or kept[0] != stamp:
+            kept = _page_parts[key] = (stamp, mark_safe(str(render({}))))  # noqa: S308
+        return kept[1]
+
+    def keep_pending(self, response=None):
+        from newsroom.models import RenderedPart
+
+        if not self.pending or self.state.version is None:
+            return response
+        parts = [
+            RenderedPart(
+                release_id=release_id,
+                name=name,
+                html=html,
+                content_version=self.state.version,
+                valid_until=self.state.next_publication_at,
+            )
+            for (release_id, name), html in self.pending.items()
+        ]
+        self.pending = {}
+        try:
+            # One statement, atomic in itself; a savepoint only inside a transaction, which a
+            # failed statement would otherwise leave unusable.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                RenderedPart.objects.bulk_create(
+                    parts,
+                    update_conflicts=True,
+                    unique_fields=["release", "name"],
+                    update_fields=["html", "content_version", "valid_until"],
+                )
+        except DatabaseError:
+            # A release deleted meanwhile, or SQLite busy: the page is served all the same,
+            # and its parts are rendered again next time.
+            logger.warning("Rendered parts not kept", exc_info=True)
+        return response
