@@ -8,7 +8,7 @@ from django.utils import timezone
 
 
 class PressReleaseQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """The only road to public content: released, and its time has come.
 
         A date check on every query, so a scheduled release goes public in the
@@ -16,7 +16,7 @@ class PressReleaseQuerySet(models.QuerySet):
         """
         return self.filter(
             status__in=self.model.RELEASED,
-            publish_at__lte=timezone.now(),
+            publish_at__lte=now or timezone.now(),
         )
 
     def about(self, obj):
@@ -151,7 +151,7 @@ class PressReleaseQuerySet(models.QuerySet):
         from newsroom.models import Correction, PressRelease, Quote
 
         documents = PressRelease.documents.through.objects.filter(pressrelease=OuterRef("pk"))
-        return self.select_related("byline").annotate(
+        return self.annotate(
             has_documents=Exists(documents),
             has_corrections=Exists(Correction.objects.filter(release=OuterRef("pk"))),
             has_quotes=Exists(Quote.objects.filter(release=OuterRef("pk"))),
@@ -164,7 +164,7 @@ class PressReleaseQuerySet(models.QuerySet):
         `prefetch_corrections` the correction notes, only when an entry has some."""
         from newsroom.models import Correction
 
-        return self.select_related("byline").annotate(
+        return self.annotate(
             has_corrections=Exists(Correction.objects.filter(release=OuterRef("pk")))
         )
 
@@ -230,12 +230,12 @@ def live_parts() -> list:
 
 
 def prefetch_feed_parts(releases) -> list:
-    """What a feed entry shows (the listing's parts and the quotes), for releases from
-    `for_feed_entries`."""
+    """What a feed entry shows (byline, earlier feed id, the listing's parts and the quotes),
+    for releases from `for_feed_entries`."""
     from newsroom.models import Quote
 
     quotes = Prefetch("quotes", queryset=Quote.objects.select_related("person"))
-    return prefetch_listing_parts(releases, quotes)
+    return prefetch_listing_parts(releases, "byline", "source", quotes)
 
 
 def prefetch_corrections(releases) -> list:

@@ -14,6 +14,7 @@ used again; a part rendered before a scheduled second is not used from that seco
 """
 
 import datetime
+import functools
 import logging
 import math
 from contextlib import nullcontext
@@ -26,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from common.models import ContentVersion
+from common.prepared import PreparedList, PreparedQuery, as_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -50,33 +52,49 @@ class PublicState:
         return min(default, max(0, math.ceil(remaining)))
 
 
+def _publication_queries(now):
+    from newsroom.models import PressRelease
+
+    released = PressRelease.objects.filter(status__in=PressRelease.RELEASED)
+    return (
+        released.filter(publish_at__gt=now).order_by("publish_at").values("publish_at")[:1],
+        released.filter(publish_at__lte=now).order_by("-publish_at").values("publish_at")[:1],
+    )
+
+
+def _publications(now):
+    queries = _publication_queries(now)
+    return [query.values_list("publish_at", flat=True).first() for query in queries]
+
+
+def _version_with_publications(now):
+    next_publication, last_publication = _publication_queries(now)
+    return ContentVersion.objects.filter(pk=ContentVersion.ROW).annotate(
+        next_publication_at=Subquery(next_publication),
+        last_publication_at=Subquery(last_publication),
+    )
+
+
+_version_query = PreparedQuery(_version_with_publications)
+
+
 def public_state(request=None) -> PublicState:
     """What the public sees now: the content version and the next scheduled publication,
     read once per request."""
     state = getattr(request, "_public_state", None)
     if state is not None:
         return state
-    from newsroom.models import PressRelease
-
     now = timezone.now()
-    released = PressRelease.objects.filter(status__in=PressRelease.RELEASED)
-    next_publication = released.filter(publish_at__gt=now).order_by("publish_at")
-    last_publication = released.filter(publish_at__lte=now).order_by("-publish_at")
-    row = (
-        ContentVersion.objects.filter(pk=ContentVersion.ROW)
-        .annotate(
-            next_publication_at=Subquery(next_publication.values("publish_at")[:1]),
-            last_publication_at=Subquery(last_publication.values("publish_at")[:1]),
-        )
-        .values_list("number", "changed_at", "next_publication_at", "last_publication_at")
-        .first()
-    )
+    version = _version_query.raw(now=now)
+    row = next(iter(version), None)
     if row is None:  # a database emptied by hand: nothing to keep parts under
+        row = (None, now, *_publications(now))
+    else:
         row = (
-            None,
-            now,
-            next_publication.values_list("publish_at", flat=True).first(),
-            last_publication.values_list("publish_at", flat=True).first(),
+            row.number,
+            row.changed_at,
+            as_datetime(row.next_publication_at),
+            as_datetime(row.last_publication_at),
         )
     state = PublicState(*row)
     if request is not None:
@@ -84,7 +102,7 @@ def public_state(request=None) -> PublicState:
     return state
 
 
-def with_kept_parts(releases, names, state: PublicState):
+def with_kept_parts(releases, names, state: PublicState, *, now=None, language=None):
     """The releases, each with its kept parts in the page's language as `kept_<name>` (None
     where a part must be rendered): the parts come with the list, in the same query.
 
@@ -92,14 +110,13 @@ def with_kept_parts(releases, names, state: PublicState):
     version read before what it shows."""
     from newsroom.models import RenderedPart
 
-    if state.version is None:
-        return releases
     fresh = RenderedPart.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()),
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now or timezone.now()),
         release=OuterRef("pk"),
-        content_version=state.version,
+        # No version (a database emptied by hand): no part is fresh.
+        content_version=-1 if state.version is None else state.version,
     )
-    language = get_language()
+    language = language or get_language()
     return releases.annotate(
         **{
             f"kept_{name}": Subquery(fresh.filter(name=f"{name}:{language}").values("html")[:1])
@@ -108,8 +125,105 @@ def with_kept_parts(releases, names, state: PublicState):
     )
 
 
-# (name, language) -> ((content version, next scheduled second), html): a few entries.
-_page_parts: dict = {}
+def _release_page_row(slug, now, version, language):
+    from newsroom.models import PressRelease
+
+    releases = PressRelease.objects.published(now).for_page_frame().filter(slug=slug)
+    state = PublicState(version, now, None, None)
+    return with_kept_parts(releases, RELEASE_PAGE_PARTS, state, now=now, language=language)
+
+
+RELEASE_PAGE_PARTS = ("meta", "data", "feeds", "article")
+_release_page_query = PreparedQuery(_release_page_row)
+
+
+def release_page_row(request, slug):
+    """A public release page's row, with its flags and its kept parts (`kept_<name>`), or
+    None: the page's one query after `public_state`."""
+    state = public_state(request)  # first: parts are filed under what was read before
+    rows = _release_page_query.raw(
+        slug=slug,
+        now=timezone.now(),
+        version=-1 if state.version is None else state.version,
+        language=get_language(),
+    )
+    return next(iter(rows), None)
+
+
+def _index_rows(now, version, language):
+    from newsroom.models import PressRelease
+
+    releases = PressRelease.objects.published(now).one_per_story(language)
+    state = PublicState(version, now, None, None)
+    return with_kept_parts(releases, CARD_PARTS, state, now=now, language=language)
+
+
+CARD_PARTS = ("card", "card-lazy")  # the first card's photo loads at once, the others lazily
+_index_query = PreparedQuery(_index_rows)
+
+
+def index_rows(request):
+    """The index without filters, newest first, each release with its kept cards: for
+    Django's Paginator, which counts them and fetches one page."""
+    state = public_state(request)  # first: parts are filed under what was read before
+    return IndexRows(
+        state,
+        now=timezone.now(),
+        version=-1 if state.version is None else state.version,
+        language=get_language(),
+    )
+
+
+class IndexRows(PreparedList):
+    def __init__(self, state, **values):
+        super().__init__(_index_query, **values)
+        self.state = state
+
+    def count(self) -> int:
+        # The number of pages changes only with what the public sees.
+        key = ("index", self.values["language"])
+        return kept_in_process(self.state, key, super().count)
+
+
+def _feed_rows(now, version, language, *, part):
+    from newsroom.models import PressRelease
+
+    releases = PressRelease.objects.published(now).one_per_story(language).for_feed_entries()
+    state = PublicState(version, now, None, None)
+    return with_kept_parts(releases, [part], state, now=now, language=language)
+
+
+# One for each format's entries (its part's name is in the SQL, not among its values).
+_feed_queries = {
+    part: PreparedQuery(functools.partial(_feed_rows, part=part))
+    for part in ("rss-entry", "atom-entry", "json-entry")
+}
+
+
+def feed_rows(state: PublicState, part: str, limit: int):
+    """The newest releases for the newsroom's own feeds, each with its kept entry."""
+    return _feed_queries[part].raw(
+        limit=limit,
+        now=timezone.now(),
+        version=-1 if state.version is None else state.version,
+        language=get_language(),
+    )
+
+
+# key -> ((content version, next scheduled second), value): a few entries per process.
+_kept_in_process: dict = {}
+
+
+def kept_in_process(state: PublicState, key, compute):
+    """A value derived from public content (a rendered part, a count), kept in this process
+    while the content version and the next scheduled second stay as `state` read them."""
+    if state.version is None:
+        return compute()
+    stamp = (state.version, state.next_publication_at)
+    kept = _kept_in_process.get(key)
+    if kept is None or kept[0] != stamp:
+        kept = _kept_in_process[key] = (stamp, compute())
+    return kept[1]
 
 
 class KeptParts:
@@ -140,14 +254,10 @@ class KeptParts:
         """A part of the page that is about no one release (the index's filters): kept in this
         process under the same version and scheduled second, rendered once per process when
         they move."""
-        if not self.keep_page_parts or self.state.version is None:
+        if not self.keep_page_parts:
             return render({})
-        stamp = (self.state.version, self.state.next_publication_at)
-        key = (name, self.language)
-        kept = _page_parts.get(key)
-        if kept is None or kept[0] != stamp:
-            kept = _page_parts[key] = (stamp, mark_safe(str(render({}))))  # noqa: S308
-        return kept[1]
+        html = kept_in_process(self.state, ("part", name, self.language), lambda: render({}))
+        return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 
     def keep_pending(self, response=None):
         from newsroom.models import RenderedPart

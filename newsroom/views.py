@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -36,7 +37,14 @@ from newsroom.managers import (
     unannounced_organisation_ids,
 )
 from newsroom.models import PressRelease, Quote, ReleaseImage, ReleaseSlug, Subscription
-from newsroom.parts import KeptParts, public_state, with_kept_parts
+from newsroom.parts import (
+    CARD_PARTS,
+    KeptParts,
+    index_rows,
+    public_state,
+    release_page_row,
+    with_kept_parts,
+)
 from newsroom.record import person_box
 from organisations.models import Organisation
 from people.models import Position
@@ -56,11 +64,9 @@ class KeptCardsMixin:
     come with the list in one query, and what a card shows is fetched only when one is out of
     date."""
 
-    card_names = ("card", "card-lazy")  # the first card's photo loads at once, the others lazily
-
     def with_kept_cards(self, releases):
         releases = releases.select_related("byline")
-        return with_kept_parts(releases, self.card_names, public_state(self.request))
+        return with_kept_parts(releases, CARD_PARTS, public_state(self.request))
 
     keep_page_parts = False
 
@@ -75,7 +81,7 @@ class KeptCardsMixin:
         return context
 
     def load_cards(self, releases) -> dict:
-        prefetch_listing_parts(releases)  # onto the very releases the page lists
+        prefetch_listing_parts(releases, "byline")  # onto the very releases the page lists
         return {}
 
     def render_to_response(self, context, **kwargs):
@@ -93,10 +99,13 @@ class ReleaseIndexView(KeptCardsMixin, ListView):
 
     def get_queryset(self):
         public_state(self.request)  # first: parts are filed under what was read before
-        self.filter_form = ReleaseFilterForm(self.request.GET or None)
+        # Made when it is shown or asked (building its choices costs queries' worth of time).
+        self.filter_form = SimpleLazyObject(lambda: ReleaseFilterForm(self.request.GET or None))
         # The filters as nobody has chosen any are the same for every page of the index.
-        chosen = [name for name in self.filter_form.fields if self.request.GET.get(name)]
+        chosen = [name for name in ReleaseFilterForm.base_fields if self.request.GET.get(name)]
         self.keep_page_parts = not chosen
+        if not chosen:  # the index as most visitors see it: one prepared query a page
+            return index_rows(self.request)
         releases = PressRelease.objects.published().one_per_story(get_language())
         if self.filter_form.is_valid():
             releases = self.filter_form.filter(releases)
@@ -105,7 +114,7 @@ class ReleaseIndexView(KeptCardsMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter_form=self.filter_form,
-            filter_query=self.filter_form.query_string() if self.filter_form.is_bound else "",
+            filter_query="" if self.keep_page_parts else self.filter_form.query_string(),
             **kwargs,
         )
 
@@ -117,12 +126,12 @@ class ReleaseDetailView(DetailView):
 
     template_name = "newsroom/pressrelease_detail.html"
     context_object_name = "release"
-    kept_part_names = ("meta", "data", "feeds", "article")
 
-    def get_queryset(self):
-        state = public_state(self.request)  # first: parts are filed under what was read before
-        releases = PressRelease.objects.published().for_page_frame()
-        return with_kept_parts(releases, self.kept_part_names, state)
+    def get_object(self, queryset=None):
+        release = release_page_row(self.request, self.kwargs["slug"])
+        if release is None:
+            raise Http404(_("No such press release."))
+        return release
 
     def language_versions(self, release) -> list[dict]:
         """The story in each language it is published in, each at its address in its own
@@ -184,7 +193,7 @@ class ReleaseDetailView(DetailView):
 
     def page_context(self, release) -> dict:
         """What the kept parts show, fetched only when one of them is rendered."""
-        prefetch_listing_parts([release])
+        prefetch_listing_parts([release], "byline")
         release = prefetch_live_parts([prefetch_present_parts(release)])[0]
         # Each story once in the page's language; this story's other versions are offered
         # above as versions, not as neighbours or related releases.
