@@ -27,7 +27,7 @@ def _standin(name, value):
     if isinstance(value, bool):
         raise TypeError(f"{name}: a boolean may be written into the SQL, not passed")
     if isinstance(value, int):
-        return -7_000_000_000 - n
+        return 7_000_000_000 + n
     if isinstance(value, str):
         return f"\x1f{name}-{n}\x1f"
     raise TypeError(f"{name}: only datetimes, whole numbers and text can be prepared")

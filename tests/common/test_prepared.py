@@ -1,0 +1,70 @@
+"""Prepared queries (common.prepared): the ORM's own SQL, compiled once, gives the same rows
+as the ORM for every value it is run with."""
+
+import datetime
+
+import pytest
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from common.prepared import PreparedQuery, as_datetime
+from newsroom.models import PressRelease
+from tests.factories import PressReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def published_titled(now, prefix_title):
+    return PressRelease.objects.published(now).filter(title=prefix_title).order_by("pk")
+
+
+def test_the_same_rows_as_the_orm_for_each_value():
+    now = timezone.now()
+    for n in range(3):
+        PressReleaseFactory(title=f"Titel {n}", publish_at=now - datetime.timedelta(days=n))
+    query = PreparedQuery(published_titled)
+    day = datetime.timedelta(days=1)
+    for moment in [now, now - day - datetime.timedelta(hours=1), now - 9 * day]:
+        for title in ["Titel 0", "Titel 1", "Titel 2", "ingen"]:
+            expected = list(published_titled(moment, title))
+            assert list(query.raw(now=moment, prefix_title=title)) == expected
+            assert query.count(now=moment, prefix_title=title) == len(expected)
+
+
+def test_values_inside_text_limit_and_offset_and_datetime_annotations():
+    now = timezone.now()
+    releases = [
+        PressReleaseFactory(title=f"Side {n}", publish_at=now - datetime.timedelta(hours=n))
+        for n in range(5)
+    ]
+
+    def named(suffix):
+        latest = PressRelease.objects.filter(pk=OuterRef("pk")).values("publish_at")[:1]
+        return (
+            PressRelease.objects.filter(title__startswith="Side")
+            .exclude(title=f"Side {suffix}")
+            .annotate(shown_at=Subquery(latest))
+            .order_by("-publish_at")
+        )
+
+    query = PreparedQuery(named)
+    rows = list(query.raw(suffix="0", limit=2, offset=1))
+    assert [row.title for row in rows] == ["Side 2", "Side 3"]
+    assert [as_datetime(row.shown_at) for row in rows] == [
+        releases[2].publish_at,
+        releases[3].publish_at,
+    ]
+    assert query.count(suffix="9") == 5
+
+
+def test_a_value_that_does_not_reach_the_database_is_refused():
+    def sliced(size):
+        return PressRelease.objects.all()[:size]  # a LIMIT is written into the SQL
+
+    with pytest.raises(ValueError, match="size"):
+        list(PreparedQuery(sliced).raw(size=3))
+
+    def aggregated(now):
+        return PressRelease.objects.filter(publish_at__lte=now).annotate(last=Max("publish_at"))
+
+    assert list(PreparedQuery(aggregated).raw(now=timezone.now())) == []
