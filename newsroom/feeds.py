@@ -136,6 +136,8 @@ class ReleaseFeed(Feed):
         return item.title
 
     def item_link(self, item):
+        if self.feed_type.is_kept(item):
+            return ""  # written in the kept entry
         return absolute_url(item.get_absolute_url())
 
     def item_description(self, item):

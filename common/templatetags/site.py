@@ -1,3 +1,4 @@
+import functools
 import json
 
 from django import template
@@ -43,11 +44,19 @@ def with_zone(moment):
     }
 
 
+@functools.lru_cache(maxsize=4096)
+def _translated_path(path: str, code: str, active: str) -> str:
+    # Resolving and reversing a path costs more than the rest of a kept page's frame; the
+    # answer depends only on the URLconf, which a deploy's restart brings anew.
+    from django.urls import translate_url
+
+    return translate_url(path, code)
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """This page in each language, for the language switch and hreflang alternates."""
     from django.conf import settings
-    from django.urls import translate_url
     from django.utils.translation import get_language, get_language_info
 
     request = context.get("request")
@@ -62,7 +71,7 @@ def language_versions(context):
         ]
     versions = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        url = _translated_path(path, code, current)
         versions.append(
             {
                 "code": code,
