@@ -39,6 +39,16 @@ class KeptEntries:
     def is_kept(cls, release) -> bool:
         return getattr(release, f"kept_{cls.part_name}", None) is not None
 
+    def kept_entries(self) -> list[str]:
+        """The entries of a feed whose every entry is kept (the feed's `kept_releases`)."""
+        return [getattr(release, f"kept_{self.part_name}") for release in self.kept_releases()]
+
+    def kept_releases(self) -> list:
+        return self.feed.get("kept_releases") or []
+
+    def latest_post_date(self):
+        return self.feed.get("kept_latest") or super().latest_post_date()
+
 
 class KeptXmlEntriesMixin(KeptEntries):
     entry_element = None  # "item" in RSS, "entry" in Atom
@@ -53,6 +63,8 @@ class KeptXmlEntriesMixin(KeptEntries):
                     item["release"], self.part_name, lambda extra, item=item: self.entry_xml(item)
                 )
                 handler.ignorableWhitespace(xml)  # written as it is: already XML
+        for xml in self.kept_entries():
+            handler.ignorableWhitespace(xml)
 
     def entry_xml(self, item) -> str:
         buffer = io.StringIO()
@@ -130,7 +142,8 @@ class JsonFeed(KeptEntries, SyndicationFeed):
             "feed_url": feed["feed_url"],
             "description": feed["description"],
             "language": feed["language"],
-            "items": [self._kept_item(item) for item in self.items],
+            "items": [self._kept_item(item) for item in self.items]
+            + [json.loads(text) for text in self.kept_entries()],
         }
         if feed.get("author_name"):
             document["authors"] = [{"name": feed["author_name"]}]

@@ -115,7 +115,17 @@ class ReleaseFeed(Feed):
     def feed_url(self, obj):
         return absolute_url(feed_url(self.format_name, obj))
 
+    def get_feed(self, obj, request):
+        self.entries = self.fetch_entries(obj)
+        # Every entry kept (the usual case): written straight from the kept parts, without
+        # Django's per-entry work on values that only a written entry would need.
+        self.all_kept = all(self.feed_type.is_kept(release) for release in self.entries)
+        return super().get_feed(obj, request)
+
     def items(self, obj):
+        return [] if self.all_kept else self.entries
+
+    def fetch_entries(self, obj):
         state = self.kept_parts.state
         part = [self.feed_type.part_name]
         if obj is None:  # the newsroom's own feeds, the most read: one prepared query
@@ -130,7 +140,12 @@ class ReleaseFeed(Feed):
         return prefetch_corrections(prefetch_live_parts(releases))
 
     def feed_extra_kwargs(self, obj):
-        return {"kept_parts": self.kept_parts}
+        kwargs = {"kept_parts": self.kept_parts}
+        if self.all_kept and self.entries:
+            kwargs["kept_releases"] = self.entries
+            # As Django dates a feed: its newest entry's date (item_updateddate).
+            kwargs["kept_latest"] = max(self.item_updateddate(item) for item in self.entries)
+        return kwargs
 
     def item_title(self, item):
         return item.title

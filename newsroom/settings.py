@@ -146,6 +146,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Pages read short lists: a server-side cursor costs three round trips where one does,
     # and it would break behind PgBouncer's transaction pooling.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # The same few queries run on every public request: PostgreSQL took 1.2 ms to plan the
+    # feed's and 0.2 ms to run it. Prepared on the server after five runs on a connection,
+    # they are planned once. PG_PREPARED_STATEMENTS=0 where a pooler cannot keep them
+    # (PgBouncer's transaction pooling before 1.21, or without max_prepared_statements).
+    if env_bool("PG_PREPARED_STATEMENTS", True):
+        DATABASE_OPTIONS["server_side_binding"] = True
+        DATABASE_OPTIONS["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default needs its folder; it is git-ignored.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

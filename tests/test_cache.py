@@ -8,7 +8,11 @@ pytestmark = pytest.mark.django_db
 
 
 def redis_cache(location):
+    from django.conf import settings
+
     return {
+        # The site's header and footer stay in each process's memory, as configured.
+        "fragments": settings.CACHES["fragments"],
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
