@@ -183,6 +183,7 @@ services.release_publish(release=release, user=user, publish_at=at, embargo=True
 print(int(at.timestamp()), release.slug)
 " 2>/dev/null | tail -1)
 MARKER="Embargol" # ASCII prefix of the title (the body is HTML-escaped UTF-8)
+RUSHES=()
 for path in / "/feeds/rss/" "/pressemeddelelser/$RUSH_SLUG/"; do
   (
     PUBLISH_AT="$PUBLISH_AT" MARKER="$MARKER" wrk -t1 -c70 -d25s -s bench/rush.lua \
@@ -190,6 +191,7 @@ for path in / "/feeds/rss/" "/pressemeddelelser/$RUSH_SLUG/"; do
       sed "s|^|rush $path |"
     echo
   ) &
+  RUSHES+=($!)
 done
-wait
+wait "${RUSHES[@]}"  # the rushes only: gunicorn runs in the background too
 stop_gunicorn

@@ -150,16 +150,24 @@ def release_page_row(request, slug):
     return next(iter(rows), None)
 
 
-def _index_rows(now, version, language):
+def _index(now, language):
     from newsroom.models import PressRelease
 
-    releases = PressRelease.objects.published(now).one_per_story(language)
+    return PressRelease.objects.published(now).one_per_story(language)
+
+
+def _index_rows(now, version, language):
+    # What a card shows of the release itself, and nothing more (the body is the largest
+    # part of a row); its byline, topics and photo are fetched only when a card is written.
+    card_fields = ("byline", "title", "slug", "language", "publish_at", "lead")
+    releases = _index(now, language).only(*card_fields)
     state = PublicState(version, now, None, None)
     return with_kept_parts(releases, CARD_PARTS, state, now=now, language=language)
 
 
 CARD_PARTS = ("card", "card-lazy")  # the first card's photo loads at once, the others lazily
 _index_query = PreparedQuery(_index_rows)
+_index_count_query = PreparedQuery(lambda now, language: _index(now, language).only("pk"))
 
 
 def index_rows(request):
@@ -181,14 +189,17 @@ class IndexRows(PreparedList):
 
     def count(self) -> int:
         # The number of pages changes only with what the public sees.
-        key = ("index", self.values["language"])
-        return kept_in_process(self.state, key, super().count)
+        now, language = self.values["now"], self.values["language"]
+        count = functools.partial(_index_count_query.count, now=now, language=language)
+        return kept_in_process(self.state, ("index", language), count)
 
 
 def _feed_rows(now, version, language, *, part):
     from newsroom.models import PressRelease
 
-    releases = PressRelease.objects.published(now).one_per_story(language).for_feed_entries()
+    releases = PressRelease.objects.published(now).one_per_story(language)
+    # What a feed whose every entry is kept needs of each: its dates (the feed's own date).
+    releases = releases.only("publish_at", "updated_at")
     state = PublicState(version, now, None, None)
     return with_kept_parts(releases, [part], state, now=now, language=language)
 
@@ -201,7 +212,8 @@ _feed_queries = {
 
 
 def feed_rows(state: PublicState, part: str, limit: int):
-    """The newest releases for the newsroom's own feeds, each with its kept entry."""
+    """The newest releases for the newsroom's own feeds, each with its kept entry and its
+    dates only (an entry to be written needs the whole release: fetch it anew)."""
     return _feed_queries[part].raw(
         limit=limit,
         now=timezone.now(),
