@@ -29,11 +29,12 @@ from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddlew
 from django.utils import timezone
 from django.utils.cache import (
     _generate_cache_header_key,
-    get_cache_key,
+    _generate_cache_key,
     get_max_age,
     learn_cache_key,
     patch_response_headers,
 )
+from django.utils.http import parse_http_date_safe
 
 from common.generation import GENERATION_KEY, content_changed  # noqa: F401 (re-exported)
 
@@ -121,10 +122,15 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
             _request_state.prefix = None
 
     def _fetch_or_wait(self, request):
-        response = super().process_request(request)
-        if response is not None or request.method not in ("GET", "HEAD"):
-            return response
+        if request.method not in ("GET", "HEAD"):
+            request._cache_update_cache = False
+            return None
         key_prefix = self.key_prefix
+        response = self._cached(request, key_prefix)
+        if response is not None:
+            request._cache_update_cache = False
+            return response
+        request._cache_update_cache = True
         lock_key = f"render:{_generate_cache_header_key(key_prefix, request)}"
         acquired = self.cache.add(lock_key, 1, RENDER_LOCK_SECONDS)
         if acquired is not False:  # None: the cache is down, so nobody could be waited for
@@ -147,8 +153,19 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
         return None  # it takes too long: render it here as well
 
     def _cached(self, request, key_prefix):
-        cache_key = get_cache_key(request, key_prefix, "GET", cache=self.cache)
-        return self.cache.get(cache_key) if cache_key else None
+        """The page as kept for this address, looked up directly: public pages vary on
+        nothing (no Vary header), so Django's first lookup, of the headers a page varies on,
+        is one cache round trip a hit need not make. A page that does vary is kept by Django
+        under a key with those headers' values, which this never finds, so it is rendered."""
+        for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
+            response = self.cache.get(_generate_cache_key(request, method, [], key_prefix))
+            if response is not None:
+                max_age = get_max_age(response)
+                expires = parse_http_date_safe(response.get("Expires", ""))
+                if max_age is not None and expires is not None:
+                    response["Age"] = max(0, max_age - (expires - int(time.time())))
+                return response
+        return None
 
 
 class UpdatePageCacheMiddleware(GenerationKeyMixin, UpdateCacheMiddleware):
