@@ -1,6 +1,7 @@
 """Feeds of published releases: RSS 2.0, Atom 1.0 and JSON Feed 1.1, for all releases or
 one topic, organisation or person. Built on django.contrib.syndication."""
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Enclosure
+from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
@@ -25,7 +27,7 @@ from newsroom.managers import (
     public_people,
     public_topics,
 )
-from newsroom.middleware import seconds_until_next_publication
+from newsroom.middleware import last_modified, seconds_until_next_publication
 from newsroom.models import PressRelease, Topic
 from newsroom.parts import KeptParts, feed_rows, public_state, with_kept_parts
 from organisations.models import Organisation
@@ -219,7 +221,8 @@ def _etag(request, format_name, scope=None, slug=None):
 
 
 def _last_modified(request, format_name, scope=None, slug=None):
-    return public_state(request).last_modified
+    changed = last_modified(request)  # None within the second of a change: ETag alone then
+    return datetime.datetime.fromtimestamp(changed, datetime.UTC) if changed else None
 
 
 @condition(etag_func=_etag, last_modified_func=_last_modified)
@@ -231,6 +234,13 @@ def feed_view(request, format_name, scope=None, slug=None):
     # The feed writer leaves about a thousand small pieces; gunicorn would send each one with
     # its own system call (cached RSS under gunicorn: 446 req/s in pieces, 1,600 in one).
     response.content = response.content
+    # The feed's date is that of its last change as the conditional GET checks it (Django's
+    # own would be its newest entry's), and none within the second of a change.
+    changed = _last_modified(request, format_name, scope, slug)
+    if changed is None:
+        del response["Last-Modified"]
+    else:
+        response["Last-Modified"] = http_date(changed.timestamp())
     # Readers may poll every few minutes, but never past the next scheduled publication.
     max_age = min(POLL_SECONDS, seconds_until_next_publication(request))
     patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)

@@ -24,10 +24,12 @@ def seconds_until_next_publication(request) -> int:
     return public_state(request).seconds_until_next_publication()
 
 
-def last_modified(request) -> float:
-    if settings.PAGE_CACHE:
-        return current_generation(request)["changed_at"]
-    return public_state(request).last_modified.timestamp()
+def last_modified(request) -> float | None:
+    """When what the public sees last changed, or None while that is within this second: a
+    date has whole seconds, and a client holding it would be told "not modified" after a
+    second change in the same second (RFC 9110 counts such a date as weak)."""
+    changed = public_state(request).last_modified.timestamp()
+    return changed if time.time() - changed >= 1 else None
 
 
 class PublicCacheMiddleware:
@@ -56,8 +58,9 @@ class PublicCacheMiddleware:
             else:
                 # No Vary on Cookie or language: the bytes depend on the URL alone.
                 patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
-                if not response.has_header("Last-Modified"):
-                    response["Last-Modified"] = http_date(last_modified(request))
+                changed = last_modified(request)
+                if changed is not None and not response.has_header("Last-Modified"):
+                    response["Last-Modified"] = http_date(changed)
         return response
 
 

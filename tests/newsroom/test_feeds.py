@@ -137,7 +137,11 @@ def test_guid_stays_when_title_and_slug_change(client, seed_release):
         assert feed.entries[0].title == "Ny titel"
 
 
-def test_conditional_get_answers_304_with_an_empty_body(client, seed_release):
+def test_conditional_get_answers_304_with_an_empty_body(client, seed_release, time_machine):
+    from django.utils import timezone
+
+    # A change a second old or more: its date is a validator (none is sent within its second).
+    time_machine.move_to(timezone.now() + timezone.timedelta(seconds=2))
     url = reverse("newsroom:feed", args=["rss"])
     first = client.get(url)
     assert first["ETag"] and first["Last-Modified"]
@@ -211,6 +215,7 @@ def test_withdrawing_a_release_changes_last_modified(client, seed_release, publi
     from newsroom import services
 
     url = reverse("newsroom:feed", args=["rss"])
+    time_machine.move_to(timezone.now() + timezone.timedelta(seconds=2))
     first = client.get(url)
     time_machine.move_to(timezone.now() + timezone.timedelta(minutes=5))
     services.release_unpublish(release=seed_release, user=publisher)
@@ -329,3 +334,24 @@ def test_a_title_with_entity_text_reaches_readers_as_typed(client, db, title):
         assert shown == title
         if detail.type == "text/html":
             assert not ACTIVE_MARKUP.search(detail.value)
+
+
+def test_a_second_change_in_the_same_second_is_never_answered_not_modified(
+    client, seed_release, time_machine
+):
+    """Dates have whole seconds: within the second of a change no Last-Modified is sent, so
+    no reader can hold one that a second change in that second would leave looking current."""
+    from django.utils import timezone
+
+    url = reverse("newsroom:feed", args=["rss"])
+    time_machine.move_to(timezone.now(), tick=False)
+    seed_release.title = "Første ændring"
+    seed_release.save()
+    first = client.get(url)
+    assert not first.has_header("Last-Modified") and first["ETag"]
+    for page in ["/", seed_release.get_absolute_url()]:
+        assert not client.get(page).has_header("Last-Modified")
+    seed_release.title = "Anden ændring i samme sekund"
+    seed_release.save()
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200 and "Anden ændring i samme sekund" in again.content.decode()
