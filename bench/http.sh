@@ -48,7 +48,7 @@ stop_gunicorn() {
   GUNICORN_PID=""
 }
 NGINX_PID=""
-trap 'stop_gunicorn; [ -z "$NGINX_PID" ] || kill "$NGINX_PID" 2>/dev/null; rm -rf "$RUN_DIR"' EXIT
+trap 'stop_gunicorn; [ -z "$NGINX_PID" ] || kill "$NGINX_PID" 2>/dev/null || true; rm -rf "$RUN_DIR"' EXIT
 
 start_gunicorn() {
   $BIN/gunicorn newsroom.wsgi --workers "$WORKERS" --worker-class sync \
@@ -135,6 +135,7 @@ NGINX
     measure "nginx-static-file" "$name" "$https/static/bench/$name.html"
   done | tee "$RUN_DIR/nginx.txt"
   kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null || true
+  NGINX_PID=""
   stop_gunicorn
   awk '$1 == "nginx-proxy-cache" {sub("req/s=", "", $3); p[$2] = $3}
        $1 == "nginx-static-file" {sub("req/s=", "", $3); f[$2] = $3}

@@ -150,6 +150,10 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
             if cached is not None:
                 request._cache_update_cache = False
                 return cached
+            if self.cache.get(lock_key) is None:
+                # Done, and nothing kept: a page not to be kept (the last second before a
+                # scheduled release may not be cached at all). Render it here at once.
+                return None
         return None  # it takes too long: render it here as well
 
     def _cached(self, request, key_prefix):

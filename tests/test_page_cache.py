@@ -146,3 +146,23 @@ def test_the_embargo_lift_renders_each_page_once(live_server, transactional_db, 
         thread.join(timeout=90)
     assert results == [(200, True)] * 8
     assert len(renders) == 1
+
+
+def test_a_waiting_request_renders_at_once_when_the_page_it_waited_for_is_not_kept(rf):
+    """In the last second before a scheduled release no page may be kept (its lifetime would
+    reach past the release): a request waiting for another's copy must not wait out its
+    patience (an embargo-lift rush timed such requests out), but render the page itself."""
+    import time
+
+    from django.http import HttpResponse
+
+    from newsroom.cache import FetchPageCacheMiddleware, _generate_cache_header_key, _prefix
+
+    middleware = FetchPageCacheMiddleware(lambda request: HttpResponse("siden"))
+    request = rf.get("/")
+    lock_key = f"render:{_generate_cache_header_key(_prefix(request), request)}"
+    middleware.cache.add(lock_key, 1, 10)  # another request is rendering the page ...
+    threading.Timer(0.2, middleware.cache.delete, [lock_key]).start()  # ... and keeps nothing
+    started = time.monotonic()
+    assert middleware.process_request(request) is None  # so this one renders it
+    assert time.monotonic() - started < 1
