@@ -8,18 +8,18 @@ Every cached page is filed under the current *content generation*. The generatio
 - at the second the next scheduled or embargoed release goes public: the generation carries
   that second, and the first request at or after it starts a new one.
 
-So a page cached before an edit or a publication is never served after it: its key is simply
-never asked for again, and it expires on its own. With the cache down, nothing is found and
-every page is rendered, as without a cache.
+A page is kept under its address together with the generation it was rendered in, and served
+only while that is still the current one: a page cached before an edit or a publication is
+never served after it. The generation and the page are read in one round trip to the cache.
+With the cache down, nothing is found and every page is rendered, as without a cache.
 
-Django's own UpdateCacheMiddleware and FetchFromCacheMiddleware do the storing and serving;
-this module gives them the generation as their key prefix, serves anonymous visitors only, and
-lets one request render a missing page while the others wait briefly for it (no stampede at
-an embargo lift).
+Built on Django's cache middleware (its rules for what may be kept, its headers); this module
+adds the generation, serves anonymous visitors only, keeps only pages that vary on nothing,
+and lets one request render a missing page while the others wait briefly for it (no stampede
+at an embargo lift).
 """
 
 import hashlib
-import threading
 import time
 import uuid
 
@@ -28,10 +28,8 @@ from django.core.cache import caches
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils import timezone
 from django.utils.cache import (
-    _generate_cache_header_key,
     _generate_cache_key,
     get_max_age,
-    learn_cache_key,
     patch_response_headers,
 )
 from django.utils.http import parse_http_date_safe
@@ -61,10 +59,14 @@ def _new_generation(token: str, request=None) -> dict:
     }
 
 
-def current_generation(request=None) -> dict:
-    """{"token", "changed_at", "next_at"}: the generation pages are cached under now."""
+_UNREAD = object()
+
+
+def current_generation(request=None, stored=_UNREAD) -> dict:
+    """{"token", "changed_at", "next_at"}: the generation pages are cached under now.
+    `stored`: the generation as just read from the cache, where the caller read it."""
     cache = _cache()
-    generation = cache.get(GENERATION_KEY)
+    generation = cache.get(GENERATION_KEY) if stored is _UNREAD else stored
     if generation is None:
         # After an edit: the first request to get here names the new generation, the others
         # running at the same moment take that one (so they share one rendering of each page).
@@ -87,27 +89,12 @@ def _is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-_request_state = threading.local()
+def _page_key(request, method: str) -> str:
+    # Public pages vary on nothing (pages that do are not kept): the address is the key.
+    return _generate_cache_key(request, method, [], "newsroom-page")
 
 
-class GenerationKeyMixin:
-    """The key prefix is the generation the request started in, so a page rendered while an
-    edit came in is filed under the old generation, which nobody asks for again."""
-
-    @property
-    def key_prefix(self):
-        return getattr(_request_state, "prefix", None) or _prefix()
-
-    @key_prefix.setter
-    def key_prefix(self, value):
-        pass  # Django's __init__ sets a fixed prefix; ours is the generation
-
-
-def _prefix(request=None) -> str:
-    return f"page:{current_generation(request)['token']}"
-
-
-class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
+class FetchPageCacheMiddleware(FetchFromCacheMiddleware):
     """Serves a cached page to anonymous visitors; a missing page is rendered by one request
     while the others wait for it."""
 
@@ -115,27 +102,26 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
         if not _is_anonymous(request) or request.path.startswith("/admin/"):
             request._cache_update_cache = False
             return None
-        request._page_key_prefix = _request_state.prefix = _prefix(request)
-        try:
-            return self._fetch_or_wait(request)
-        finally:
-            _request_state.prefix = None
-
-    def _fetch_or_wait(self, request):
         if request.method not in ("GET", "HEAD"):
             request._cache_update_cache = False
             return None
-        key_prefix = self.key_prefix
-        response = self._cached(request, key_prefix)
-        if response is not None:
+        keys = [_page_key(request, method) for method in _methods(request)]
+        found = self.cache.get_many([GENERATION_KEY, *keys])  # one round trip
+        generation = current_generation(request, stored=found.get(GENERATION_KEY))
+        request._page_generation = token = generation["token"]
+        cached = _current_page(found, keys, token)
+        if cached is not None:
             request._cache_update_cache = False
-            return response
+            return cached
         request._cache_update_cache = True
-        lock_key = f"render:{_generate_cache_header_key(key_prefix, request)}"
+        return self._render_or_wait(request, keys, token)
+
+    def _render_or_wait(self, request, keys, token):
+        lock_key = f"render:{token}:{keys[0]}"
         acquired = self.cache.add(lock_key, 1, RENDER_LOCK_SECONDS)
         if acquired is not False:  # None: the cache is down, so nobody could be waited for
             # The one that held the lock before may have stored the page just now.
-            cached = self._cached(request, key_prefix)
+            cached = self._cached(keys, token)
             if cached is not None:
                 self.cache.delete(lock_key)
                 request._cache_update_cache = False
@@ -146,7 +132,7 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
-            cached = self._cached(request, key_prefix)
+            cached = self._cached(keys, token)
             if cached is not None:
                 request._cache_update_cache = False
                 return cached
@@ -156,51 +142,63 @@ class FetchPageCacheMiddleware(GenerationKeyMixin, FetchFromCacheMiddleware):
                 return None
         return None  # it takes too long: render it here as well
 
-    def _cached(self, request, key_prefix):
-        """The page as kept for this address, looked up directly: public pages vary on
-        nothing (no Vary header), so Django's first lookup, of the headers a page varies on,
-        is one cache round trip a hit need not make. A page that does vary is kept by Django
-        under a key with those headers' values, which this never finds, so it is rendered."""
-        for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
-            response = self.cache.get(_generate_cache_key(request, method, [], key_prefix))
-            if response is not None:
-                max_age = get_max_age(response)
-                expires = parse_http_date_safe(response.get("Expires", ""))
-                if max_age is not None and expires is not None:
-                    response["Age"] = max(0, max_age - (expires - int(time.time())))
-                return response
-        return None
+    def _cached(self, keys, token):
+        return _current_page(self.cache.get_many(keys), keys, token)
 
 
-class UpdatePageCacheMiddleware(GenerationKeyMixin, UpdateCacheMiddleware):
-    """Keeps what PublicCacheMiddleware marked public (and only that) for anonymous visitors."""
+def _methods(request):
+    # A HEAD is answered from the GET's page, else from a page kept for a HEAD.
+    return ("GET", "HEAD") if request.method == "HEAD" else ("GET",)
 
-    def _keep_not_found(self, request, response):
-        """Django keeps 200s only. A release's address is asked for again and again in the
-        minute before its embargo lifts: its 404 is kept too, and the generation turns at the
-        second it goes public."""
-        timeout = get_max_age(response)
-        if timeout and not response.streaming and self._should_update_cache(request, response):
-            patch_response_headers(response, timeout)  # as Django does for the 200s it keeps
-            key = learn_cache_key(request, response, timeout, self.key_prefix, cache=self.cache)
-            self.cache.set(key, response, timeout)
+
+def _current_page(found: dict, keys, token):
+    """The first page kept under `keys` in generation `token`, with its Age, or None."""
+    for key in keys:
+        kept = found.get(key)
+        if kept is not None and kept[0] == token:
+            response = kept[1]
+            max_age = get_max_age(response)
+            expires = parse_http_date_safe(response.get("Expires", ""))
+            if max_age is not None and expires is not None:
+                response["Age"] = max(0, max_age - (expires - int(time.time())))
+            return response
+    return None
+
+
+class UpdatePageCacheMiddleware(UpdateCacheMiddleware):
+    """Keeps what PublicCacheMiddleware marked public (and only that) for anonymous visitors,
+    under the generation the request started in: a page rendered while an edit came in is
+    never served in the generation the edit began."""
 
     def _should_update_cache(self, request, response):
         return (
             super()._should_update_cache(request, response)
             and _is_anonymous(request)
             and "public" in response.get("Cache-Control", "")
+            and not response.has_header("Vary")  # kept by address alone
+            and not response.cookies
+            and not response.streaming
+            # Django keeps 200s only. A release's address is asked for again and again in
+            # the minute before its embargo lifts: its 404 is kept too.
+            and response.status_code in (200, 404)
         )
 
     def process_response(self, request, response):
-        _request_state.prefix = getattr(request, "_page_key_prefix", None)
         try:
-            response = super().process_response(request, response)
-            if response.status_code == 404:
-                self._keep_not_found(request, response)
+            timeout = get_max_age(response)
+            # No lifetime (the last second before a scheduled release): nothing is kept.
+            if timeout and self._should_update_cache(request, response):
+                patch_response_headers(response, timeout)  # Expires, as Django's would
+                key = _page_key(request, request.method)
+                token = request._page_generation
+                if getattr(response, "is_rendered", True):
+                    self.cache.set(key, (token, response), timeout)
+                else:  # as Django's middleware allows for
+                    response.add_post_render_callback(
+                        lambda rendered: self.cache.set(key, (token, rendered), timeout)
+                    )
         finally:
-            _request_state.prefix = None
-        lock_key = getattr(request, "_page_render_lock", None)
-        if lock_key:
-            self.cache.delete(lock_key)
+            lock_key = getattr(request, "_page_render_lock", None)
+            if lock_key:
+                self.cache.delete(lock_key)
         return response

@@ -156,11 +156,12 @@ def test_a_waiting_request_renders_at_once_when_the_page_it_waited_for_is_not_ke
 
     from django.http import HttpResponse
 
-    from newsroom.cache import FetchPageCacheMiddleware, _generate_cache_header_key, _prefix
+    from newsroom.cache import FetchPageCacheMiddleware, _page_key, current_generation
 
     middleware = FetchPageCacheMiddleware(lambda request: HttpResponse("siden"))
     request = rf.get("/")
-    lock_key = f"render:{_generate_cache_header_key(_prefix(request), request)}"
+    token = current_generation(request)["token"]
+    lock_key = f"render:{token}:{_page_key(request, 'GET')}"
     middleware.cache.add(lock_key, 1, 10)  # another request is rendering the page ...
     threading.Timer(0.2, middleware.cache.delete, [lock_key]).start()  # ... and keeps nothing
     started = time.monotonic()
