@@ -47,6 +47,15 @@ class PreparedQuery:
         queryset = self.build(**standins).using(alias)
         connection = connections[alias]
         sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+        # Built again: a value that changes from call to call without being passed in (a
+        # timezone.now() inside the build) would otherwise be kept for the process's life.
+        again = self.build(**standins).using(alias)
+        _sql, params_again = again.query.get_compiler(connection=connection).as_sql()
+        if list(params) != list(params_again):
+            raise ValueError(
+                "a value changes from call to call but is not passed in: "
+                f"{[a for a, b in zip(params, params_again, strict=True) if a != b]}"
+            )
         adapted = {
             name: connection.ops.adapt_datetimefield_value(value)
             if isinstance(value, datetime.datetime)

@@ -118,11 +118,12 @@ class PressReleaseQuerySet(models.QuerySet):
             return default
         return min(default, max(0, math.ceil((next_at - now).total_seconds())))
 
-    def one_per_story(self, language: str):
+    def one_per_story(self, language: str, now=None):
         """Each story once: a release in another language is left out where its story has a
         published version in `language` (that version stands for it). Versions are few, so
-        the left-out ids are two small subqueries the database reads once, not per row."""
-        published = self.model.objects.published()
+        the left-out ids are two small subqueries the database reads once, not per row.
+        `now` as for `published`: a prepared query passes it (common.prepared)."""
+        published = self.model.objects.published(now)
         in_language = published.filter(language=language)
         versions_standing_in = in_language.filter(original__isnull=False).values("original_id")
         replaced_versions = (

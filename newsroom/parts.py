@@ -153,7 +153,7 @@ def release_page_row(request, slug):
 def _index(now, language):
     from newsroom.models import PressRelease
 
-    return PressRelease.objects.published(now).one_per_story(language)
+    return PressRelease.objects.published(now).one_per_story(language, now)
 
 
 def _index_rows(now, version, language):
@@ -197,7 +197,7 @@ class IndexRows(PreparedList):
 def _feed_rows(now, version, language, *, part):
     from newsroom.models import PressRelease
 
-    releases = PressRelease.objects.published(now).one_per_story(language)
+    releases = PressRelease.objects.published(now).one_per_story(language, now)
     # What a feed whose every entry is kept needs of each: its dates (the feed's own date).
     releases = releases.only("publish_at", "updated_at")
     state = PublicState(version, now, None, None)

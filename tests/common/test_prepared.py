@@ -68,3 +68,14 @@ def test_a_value_that_does_not_reach_the_database_is_refused():
         return PressRelease.objects.filter(publish_at__lte=now).annotate(last=Max("publish_at"))
 
     assert list(PreparedQuery(aggregated).raw(now=timezone.now())) == []
+
+
+def test_a_value_read_inside_the_build_is_refused():
+    """A timezone.now() inside the build (not passed in) would be kept for the process's
+    life: the index once showed stories twice because of one."""
+
+    def published_now(title):
+        return PressRelease.objects.published().filter(title=title)
+
+    with pytest.raises(ValueError, match="not passed in"):
+        list(PreparedQuery(published_now).raw(title="x"))
