@@ -3,6 +3,7 @@ content version that rendered parts of pages are kept under (see newsroom.parts)
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 
 GENERATION_KEY = "content-generation"
 
@@ -16,4 +17,8 @@ def content_changed(**kwargs) -> None:
     from common.models import ContentVersion
 
     ContentVersion.move_on()
-    caches[settings.CACHE_MIDDLEWARE_ALIAS].delete(GENERATION_KEY)
+    cache = caches[settings.CACHE_MIDDLEWARE_ALIAS]
+    cache.delete(GENERATION_KEY)
+    # Again once the change is committed: a request between this moment and the commit may
+    # have begun a new generation with the rows as they were before the change.
+    transaction.on_commit(lambda: cache.delete(GENERATION_KEY))

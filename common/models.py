@@ -35,4 +35,6 @@ class ContentVersion(models.Model):
             number=models.F("number") + 1, changed_at=timezone.now()
         )
         if not moved:
-            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
+            # A row deleted by hand: start far above any number parts were filed under.
+            number = int(timezone.now().timestamp() * 1000)
+            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": number})

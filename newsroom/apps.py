@@ -26,9 +26,14 @@ PUBLIC_CONTENT = [
 
 
 def _deployed(**kwargs):
+    from django.db import DatabaseError
+
     from common.generation import content_changed
 
-    content_changed()
+    try:
+        content_changed()
+    except DatabaseError:  # migrated back to before the content version existed
+        pass
 
 
 class NewsroomConfig(AppConfig):

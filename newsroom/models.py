@@ -876,6 +876,9 @@ class RenderedPart(models.Model):
     name = models.CharField(max_length=40)
     content_version = models.BigIntegerField()
     valid_until = models.DateTimeField(null=True)
+    # The code and templates that rendered it (newsroom.parts.render_build): during a rolling
+    # deploy old and new processes each use only their own.
+    build = models.CharField(max_length=16, default="")
     html = models.TextField()
 
     class Meta:

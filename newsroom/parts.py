@@ -15,11 +15,14 @@ used again; a part rendered before a scheduled second is not used from that seco
 
 import datetime
 import functools
+import hashlib
 import logging
 import math
 from contextlib import nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -30,6 +33,21 @@ from common.models import ContentVersion
 from common.prepared import PreparedList, PreparedQuery, as_datetime
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def render_build() -> str:
+    """A fingerprint of what renders parts: our Python code, templates and translations. A
+    part is used only by processes running the same (a deploy's new templates show at once,
+    and old processes still running meanwhile keep to their own parts)."""
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder in ("common", "newsroom", "people", "organisations", "media", "templates", "locale"):
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt", ".xml", ".mo") and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,7 @@ def with_kept_parts(releases, names, state: PublicState, *, now=None, language=N
     fresh = RenderedPart.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=now or timezone.now()),
         release=OuterRef("pk"),
+        build=render_build(),
         # No version (a database emptied by hand): no part is fresh.
         content_version=-1 if state.version is None else state.version,
     )
@@ -283,6 +302,7 @@ class KeptParts:
                 html=html,
                 content_version=self.state.version,
                 valid_until=self.state.next_publication_at,
+                build=render_build(),
             )
             for (release_id, name), html in self.pending.items()
         ]
@@ -295,7 +315,7 @@ class KeptParts:
                     parts,
                     update_conflicts=True,
                     unique_fields=["release", "name"],
-                    update_fields=["html", "content_version", "valid_until"],
+                    update_fields=["html", "content_version", "valid_until", "build"],
                 )
         except DatabaseError:
             # A release deleted meanwhile, or SQLite busy: the page is served all the same,

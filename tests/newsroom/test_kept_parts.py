@@ -150,3 +150,16 @@ def test_a_deploy_renders_every_part_afresh(seed_release):
     before = ContentVersion.objects.get().number
     call_command("migrate", verbosity=0)
     assert ContentVersion.objects.get().number > before
+
+
+@without_page_cache
+def test_a_part_rendered_by_other_code_or_templates_is_never_used(seed_release):
+    """During a rolling deploy old and new processes run side by side under the same content
+    version: each uses only the parts its own code and templates rendered."""
+    url = seed_release.get_absolute_url()
+    get(url)
+    RenderedPart.objects.filter(release=seed_release).update(
+        build="old-templates", html="<p>Skrevet af den gamle udgave</p>"
+    )
+    page, _ = get(url)
+    assert "Skrevet af den gamle udgave" not in page and seed_release.title in page
