@@ -74,7 +74,12 @@ class ImportedAddressMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+        # A NUL byte cannot be in an old address (PostgreSQL refuses it in text).
+        if (
+            response.status_code == 404
+            and request.method in ("GET", "HEAD")
+            and "\x00" not in request.path
+        ):
             source = ReleaseSource.objects.redirecting(request.path).first()
             if source is not None:
                 return HttpResponsePermanentRedirect(source.release.get_absolute_url())

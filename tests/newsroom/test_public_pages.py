@@ -325,3 +325,7 @@ def test_people_and_organisations_are_found_by_names_starting_with_danish_letter
     for query in ("Ældre", "ældre sagen", "æs"):
         context = client.get(reverse("newsroom:search"), {"q": query}).context
         assert list(context["organisations"]) == [organisation], query
+
+
+def test_an_address_with_a_nul_byte_answers_404(client, seed_release):
+    assert client.get("/pressemeddelelser/x%00y/").status_code == 404
