@@ -1,5 +1,4 @@
 import functools
-import math
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -101,22 +100,6 @@ class PressReleaseQuerySet(models.QuerySet):
             .annotate(shared=shared(topic_link, "pressrelease") + shared(person_link, "release"))
             .order_by("-shared", "-publish_at")
         )
-
-    def seconds_until_next_publication(self, *, default: int = 24 * 3600) -> int:
-        """How long what the public sees now stays true: until the next scheduled release."""
-        now = timezone.now()
-        next_at = (
-            self.filter(
-                status__in=self.model.RELEASED,
-                publish_at__gt=now,
-            )
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
-        )
-        if next_at is None:
-            return default
-        return min(default, max(0, math.ceil((next_at - now).total_seconds())))
 
     def one_per_story(self, language: str, now=None):
         """Each story once: a release in another language is left out where its story has a
