@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,11 +30,25 @@ class ContentVersion(models.Model):
 
     @classmethod
     def move_on(cls) -> None:
-        # Inside the saving transaction: whoever reads the new number also sees the change.
-        moved = cls.objects.filter(pk=cls.ROW).update(
+        """Move the number inside the saving transaction: whoever reads the new number also
+        sees the change. Where another saving transaction holds the row (it moves the number
+        at its own commit), this one does not wait for it while holding its own rows, which
+        could deadlock; it moves the number again once committed, waiting then, holding
+        nothing, before its save is answered."""
+        with transaction.atomic():
+            free = cls.objects.select_for_update(skip_locked=True).filter(pk=cls.ROW)
+            if free.exists():
+                cls._move()
+                return
+        if cls.objects.filter(pk=cls.ROW).exists():
+            transaction.on_commit(cls._move)
+            return
+        # A row deleted by hand: start far above any number parts were filed under.
+        number = int(timezone.now().timestamp() * 1000)
+        cls.objects.get_or_create(pk=cls.ROW, defaults={"number": number})
+
+    @classmethod
+    def _move(cls) -> None:
+        cls.objects.filter(pk=cls.ROW).update(
             number=models.F("number") + 1, changed_at=timezone.now()
         )
-        if not moved:
-            # A row deleted by hand: start far above any number parts were filed under.
-            number = int(timezone.now().timestamp() * 1000)
-            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": number})
