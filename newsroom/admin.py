@@ -138,7 +138,15 @@ class PressReleaseForm(forms.ModelForm):
         js = [CHARCOUNT_JS]
         css = {"all": ["css/admin-release.css"]}
 
+    # Set by the admin on the history's restore view.
+    restoring = False
+
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if self.restoring and instance is not None and (kwargs.get("data") is not None or args):
+            # A restore is measured against the stored release, like any edit: what differs
+            # is what changes, and an identical version saves nothing.
+            kwargs["instance"] = PressRelease.objects.get(pk=instance.pk)
         super().__init__(*args, **kwargs)
         if "title" in self.fields:
             count_characters(self.fields["title"], PressRelease._meta.get_field("title").max_length)
@@ -152,6 +160,11 @@ class PressReleaseForm(forms.ModelForm):
         if not self.instance.seen_by_public:
             del self.fields["refresh_record"]
             del self.fields["correction_note"]
+        if self.restoring and "status" in self.fields:
+            self.fields["status"].help_text = _(
+                "Restoring brings back this version's text. The status and time shown are "
+                "the release's own today: change them only to publish or withdraw it."
+            )
         if "publish_at" in self.fields:
             self.fields["publish_at"].help_text = _(
                 "Copenhagen time (CET in winter, CEST in summer). "
@@ -344,6 +357,14 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.current_user = request.user
+        form.restoring = self._restoring(request)
+        if form.restoring and obj is not None:
+            # `obj` is the old version. A restore brings back its text; going public or being
+            # withdrawn is never a side effect: the form, fieldsets and checks see the
+            # release's publishing as it is today.
+            stored = PressRelease.objects.get(pk=obj.pk)
+            for field in ("status", "publish_at", "was_public", "record", "version"):
+                setattr(obj, field, getattr(stored, field))
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -383,18 +404,13 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         return services.can_publish(request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Restoring an old version is an edit like any other, with the same rights: an Editor
-        may restore only a draft to a draft version."""
+        """Restoring an old version is an edit like any other, with the same rights and the
+        same form checks: the status stays as it is unless the form changes it."""
         current = self.get_object(request, object_id)
         if current is None:
             raise Http404
-        if request.method == "POST":
-            old = current.history.filter(history_id=version_id).values_list("status", flat=True)
-            restores_a_draft = old.first() == PressRelease.Status.DRAFT
-            if not self.has_change_permission(request, current) or not (
-                services.can_publish(request.user) or restores_a_draft
-            ):
-                raise PermissionDenied
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -410,8 +426,11 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if not change or self._restoring(request):
             super().save_model(request, obj, form, change)
+        elif self._restoring(request):
+            # The restore view calls no save_related: a restore is saved as any other change,
+            # with its record, correction note and messages.
+            self.save_related(request, form, [], change)
         # Otherwise a change is saved in save_related, once it is known whether anything changed.
 
     def save_related(self, request, form, formsets, change):

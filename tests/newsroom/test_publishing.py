@@ -271,6 +271,82 @@ def test_restoring_an_old_version_keeps_the_frozen_record(publisher_client, seed
     assert seed_release.record == frozen
 
 
+def restore_form(client, release, version):
+    """The history's restore page for `version`, and what posting it as rendered sends."""
+    url = reverse(
+        "admin:newsroom_pressrelease_simple_history", args=[release.pk, version.history_id]
+    )
+    page = client.get(url).content.decode()
+    status_select = re.search(r'<select name="status".*?</select>', page, re.S).group(0)
+    shown_status = re.search(r'<option value="(\w+)" selected>', status_select).group(1)
+    shown_version = re.search(r'name="edit_version" value="(\d+)"', page).group(1)
+    release.refresh_from_db()
+    data = form_data(release, title=version.title, body=version.body, lead=version.lead)
+    data.update(status=shown_status, edit_version=shown_version)
+    return url, page, data
+
+
+def test_restoring_a_draft_version_of_a_public_release_keeps_it_public(publisher_client, publisher):
+    """Review: the restore form started from the old version's status, so bringing back the
+    text written as a draft silently withdrew a public release."""
+    release = PressReleaseFactory(draft=True, title="Kladdens titel")
+    services.release_publish(release=release, user=publisher)
+    release.refresh_from_db()
+    publisher_client.post(change_url(release), form_data(release, title="Ny titel"))
+    draft_version = release.history.filter(status="draft").earliest("history_date")
+    url, page, data = restore_form(publisher_client, release, draft_version)
+    assert data["status"] == "published"  # today's status, not the old version's
+    assert "Gendannelse henter denne versions tekst tilbage" in page
+
+    response = publisher_client.post(url, data, follow=True)
+    shown = response.content.decode()
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.PUBLISHED and release.title == "Kladdens titel"
+    assert "Ændringen er offentlig nu, uden en rettelse" in shown
+    public = Client().get(release.get_absolute_url())
+    assert public.status_code == 200 and "Kladdens titel" in public.content.decode()
+
+
+def test_a_restore_with_a_correction_note_publishes_the_note(publisher_client, publisher):
+    release = PressReleaseFactory(draft=True, title="Rigtig titel")
+    services.release_publish(release=release, user=publisher)
+    release.refresh_from_db()
+    publisher_client.post(change_url(release), form_data(release, title="Forkert titel"))
+    good = release.history.filter(title="Rigtig titel").latest("history_date")
+    url, _page, data = restore_form(publisher_client, release, good)
+    data["correction_note"] = "Titlen var forkert."
+    publisher_client.post(url, data)
+    release.refresh_from_db()
+    assert release.title == "Rigtig titel" and release.status == PressRelease.Status.PUBLISHED
+    assert release.corrections.get().note == "Titlen var forkert."
+    assert "Titlen var forkert." in Client().get(release.get_absolute_url()).content.decode()
+
+
+def test_restoring_the_version_already_shown_saves_nothing_and_says_so(publisher_client, publisher):
+    release = PressReleaseFactory(draft=True, title="Uændret")
+    services.release_publish(release=release, user=publisher)
+    release.refresh_from_db()
+    version_before = release.version
+    latest = release.history.latest("history_date")
+    url, _page, data = restore_form(publisher_client, release, latest)
+    shown = publisher_client.post(url, data, follow=True).content.decode()
+    assert "Intet blev ændret" in shown
+    release.refresh_from_db()
+    assert release.version == version_before
+
+
+def test_a_publisher_may_still_withdraw_through_the_restore_form(publisher_client, publisher):
+    release = PressReleaseFactory(draft=True, title="Trækkes")
+    services.release_publish(release=release, user=publisher)
+    release.refresh_from_db()
+    first = release.history.earliest("history_date")
+    url, _page, data = restore_form(publisher_client, release, first)
+    data["status"] = "draft"  # chosen in the form, not a side effect
+    assert publisher_client.post(url, data).status_code == 302
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.DRAFT
+
+
 def test_a_release_withdrawn_before_it_was_ever_public_is_simply_not_found(publisher):
     release = PressReleaseFactory(draft=True)
     services.release_publish(
