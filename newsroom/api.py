@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
@@ -188,7 +188,17 @@ def releases(request):
 
 @json_errors
 def release_detail(request, slug):
-    release = get_object_or_404(PressRelease.objects.published().for_published_page(), slug=slug)
+    release = PressRelease.objects.published().for_published_page().filter(slug=slug).first()
+    if release is None:
+        # As the release page answers: a client learns that a release was withdrawn or moved.
+        match PressRelease.objects.withdrawn_or_moved(slug):
+            case ("moved", moved):
+                return HttpResponsePermanentRedirect(
+                    reverse("api:release-detail", args=[moved.slug])
+                )
+            case ("gone", _release):
+                return _json({"detail": "This press release was withdrawn."}, status=410)
+        raise Http404("No such press release.")
     return _json(release_data(prefetch_live_parts([release])[0], full=True))
 
 
@@ -289,6 +299,14 @@ def openapi(request):
     return _json(openapi_description())
 
 
+def _with_withdrawn_and_moved(path: dict) -> dict:
+    path["get"]["responses"] |= {
+        "301": {"description": "An earlier address of a published release: see Location."},
+        "410": {"description": "The release was public once and has been withdrawn."},
+    }
+    return path
+
+
 def openapi_description() -> dict:
     def listing(item: str, description: str, parameters=()):
         return {
@@ -377,7 +395,9 @@ def openapi_description() -> dict:
             "/releases/": listing(
                 "Release", "Published press releases, newest first.", slug_filter
             ),
-            "/releases/{slug}/": detail("ReleaseDetail", "One published press release."),
+            "/releases/{slug}/": _with_withdrawn_and_moved(
+                detail("ReleaseDetail", "One published press release.")
+            ),
             "/people/": listing("Named", "People in published press releases."),
             "/people/{slug}/": detail("Named", "One person, with the 'Om' box as of today."),
             "/organisations/": listing("Named", "Organisations the public pages show."),

@@ -18,6 +18,26 @@ class PressReleaseQuerySet(models.QuerySet):
             publish_at__lte=now or timezone.now(),
         )
 
+    def withdrawn_or_moved(self, slug: str):
+        """For an address no published release answers: ("gone", release) for a release the
+        public saw and that was withdrawn, ("moved", release) for an earlier address of a
+        published one, else None."""
+        from newsroom.models import ReleaseSlug
+
+        release = self.filter(slug=slug).only("status", "was_public").first()
+        if release is None:
+            moved = ReleaseSlug.objects.select_related("release").filter(slug=slug).first()
+            release = moved.release if moved else None
+            if release is not None and release.is_published:
+                return "moved", release
+        if (
+            release is not None
+            and release.status == release.Status.UNPUBLISHED
+            and release.was_public
+        ):
+            return "gone", release
+        return None
+
     def about(self, obj):
         """Releases of one topic, person or organisation (about it, or under its byline)."""
         from newsroom.models import Topic
@@ -89,6 +109,7 @@ class PressReleaseQuerySet(models.QuerySet):
             .order_by("-publish_at")
             .values("pk")[:window]
         )
+
         # Counted per candidate with two small index lookups each, not by joining every
         # candidate's topics and people and grouping (3 ms at 1,000 releases).
         def shared(links, column):

@@ -36,7 +36,7 @@ from newsroom.managers import (
     public_topics,
     unannounced_organisation_ids,
 )
-from newsroom.models import PressRelease, Quote, ReleaseImage, ReleaseSlug, Subscription
+from newsroom.models import PressRelease, Quote, ReleaseImage, Subscription
 from newsroom.parts import (
     CARD_PARTS,
     KeptParts,
@@ -168,18 +168,11 @@ class ReleaseDetailView(DetailView):
 
     def gone_or_moved(self, slug):
         """410 for a withdrawn release, 301 from an earlier address; otherwise 404."""
-        release = PressRelease.objects.filter(slug=slug).only("status", "was_public").first()
-        if release is None:
-            moved = ReleaseSlug.objects.select_related("release").filter(slug=slug).first()
-            release = moved.release if moved else None
-            if release is not None and release.is_published:
+        match PressRelease.objects.withdrawn_or_moved(slug):
+            case ("moved", release):
                 return HttpResponsePermanentRedirect(release.get_absolute_url())
-        if (
-            release is not None
-            and release.status == PressRelease.Status.UNPUBLISHED
-            and release.was_public
-        ):
-            return render(self.request, "410.html", status=410)
+            case ("gone", _release):
+                return render(self.request, "410.html", status=410)
         raise Http404(_("No such press release."))
 
     def get_context_data(self, **kwargs):
@@ -207,9 +200,9 @@ class ReleaseDetailView(DetailView):
             "object": release,
             "previous_release": published.before(release).only("title", "slug").first(),
             "next_release": published.after(release).only("title", "slug").first(),
-            "related_releases": published.related_to(release).only(
-                "title", "slug", "publish_at"
-            )[:RELATED_COUNT],
+            "related_releases": published.related_to(release).only("title", "slug", "publish_at")[
+                :RELATED_COUNT
+            ],
             "json_ld": seo.release_data(release),
             # On the public page every person and organisation named is public: link them.
             "link_about_boxes": True,

@@ -54,6 +54,28 @@ def test_hidden_releases_are_not_in_the_api(client, seed_release):
     get_json(client, "/api/v1/releases/?page=99", status=404)
 
 
+def test_a_withdrawn_release_answers_410_and_an_old_address_moves(client, publisher):
+    """As the release page answers: a client keeping an API address learns what happened."""
+    from newsroom import services
+
+    withdrawn = PressReleaseFactory(title="Trukket tilbage")
+    services.release_unpublish(release=withdrawn, user=publisher)
+    _response, gone = get_json(client, f"/api/v1/releases/{withdrawn.slug}/", status=410)
+    assert "withdrawn" in gone["detail"]
+
+    renamed = PressReleaseFactory(title="Gammel titel")
+    old_slug = renamed.slug
+    renamed.slug = "ny-titel"
+    renamed.save()
+    response = client.get(f"/api/v1/releases/{old_slug}/")
+    assert response.status_code == 301 and response["Location"] == "/api/v1/releases/ny-titel/"
+    get_json(client, response["Location"])
+
+    never_public = PressReleaseFactory(scheduled=True)
+    services.release_unpublish(release=never_public, user=publisher)
+    get_json(client, f"/api/v1/releases/{never_public.slug}/", status=404)
+
+
 def test_pages_link_each_other_and_answer_304_to_their_etag(client):
     for number in range(25):
         PressReleaseFactory(title=f"Nyhed {number}")
