@@ -5,8 +5,10 @@ no browser is ever downloaded.
 """
 
 import os
+import threading
 
 import pytest
+from django.db import connection
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, skip_with_reason, staff_login
 
@@ -54,3 +56,31 @@ def site(live_server, transactional_db):
 
     load_demo()
     return live_server.url
+
+
+@pytest.fixture(autouse=True)
+def requests_take_turns_on_in_memory_sqlite(request):
+    """The test server's threads share the test's one in-memory SQLite connection, which two
+    requests at once break ("bad parameter or other API misuse"), and a browser sends several
+    at once (autocomplete as one types): on that database they take turns."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if not in_memory or "live_server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("live_server").thread.httpd
+    application = server.get_app()
+    turn = threading.Lock()
+
+    def taking_turns(environ, start_response):
+        with turn:
+            response = application(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        return [body]
+
+    server.set_app(taking_turns)
+    yield
+    server.set_app(application)
