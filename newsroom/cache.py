@@ -20,22 +20,24 @@ at an embargo lift).
 """
 
 import hashlib
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIRequest
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils import timezone
-from django.utils.cache import (
-    _generate_cache_key,
-    get_max_age,
-    patch_response_headers,
-)
+from django.utils.cache import get_max_age, patch_response_headers
 from django.utils.http import parse_http_date_safe
 
 from common.generation import GENERATION_KEY, content_changed  # noqa: F401 (re-exported)
 
+# Pages the front (PageCacheFront) keeps in each process, in bytes.
+LOCAL_COPIES_MAX_BYTES = 32 * 1024 * 1024
 # How long a request waits for another one that is rendering the same page.
 RENDER_WAIT_SECONDS = 3.0
 RENDER_LOCK_SECONDS = 10
@@ -85,13 +87,16 @@ def current_generation(request=None, stored=_UNREAD) -> dict:
 
 def _is_anonymous(request) -> bool:
     # Read from the cookie, not request.user: touching the session would make every page
-    # vary on Cookie, and no shared cache could keep it.
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+    # vary on Cookie, and no shared cache could keep it. A message waiting to be shown (in
+    # its cookie) is shown by a rendered page.
+    return not (set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name})
 
 
 def _page_key(request, method: str) -> str:
-    # Public pages vary on nothing (pages that do are not kept): the address is the key.
-    return _generate_cache_key(request, method, [], "newsroom-page")
+    # Public pages vary on nothing (pages that do are not kept), and their language is in their
+    # address: the address is the key.
+    address = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False)
+    return f"newsroom-page.{method}.{address.hexdigest()}"
 
 
 class FetchPageCacheMiddleware(FetchFromCacheMiddleware):
@@ -202,3 +207,120 @@ class UpdatePageCacheMiddleware(UpdateCacheMiddleware):
             if lock_key:
                 self.cache.delete(lock_key)
         return response
+
+
+class PageCacheFront:
+    """The WSGI application in front of Django (newsroom.wsgi): a plain GET by an anonymous
+    visitor for a page kept in the current generation is answered from the cache as Django
+    sent it last time, byte for byte (the page is kept after every middleware has run), without
+    running Django's request handling at all. Everything else, and every doubt, goes to Django,
+    where FetchPageCacheMiddleware applies the same rules in full: a new or passed generation,
+    conditional and HEAD requests, a page missing or being rendered, the cache down.
+
+    The process also keeps the pages it sent last (LOCAL_COPIES_MAX_BYTES at most), each valid
+    only in the generation it was kept in and until its Expires: sending one again reads only
+    the generation from the cache, not the page."""
+
+    def __init__(self, application):
+        self.application = application
+        self.copies = LocalCopies(LOCAL_COPIES_MAX_BYTES)
+
+    def __call__(self, environ, start_response):
+        copy = self._kept_page(environ)
+        if copy is None:
+            return self.application(environ, start_response)
+        now = int(time.time())
+        start_response(copy.status, [*copy.headers, ("Age", str(copy.age(now)))])
+        return [copy.body]
+
+    def _kept_page(self, environ):
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+            or environ.get("PATH_INFO", "").startswith("/admin/")
+        ):
+            return None
+        cookies = environ.get("HTTP_COOKIE", "")
+        if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+            return None  # perhaps signed in, or a message to show: Django decides
+        try:
+            key = _page_key(WSGIRequest(environ), "GET")
+        except Exception:  # noqa: BLE001 - a host not allowed, a bad address: Django answers
+            return None
+        cache = _cache()
+        copy = self.copies.get(key)
+        if copy is not None:
+            found = None
+            generation = cache.get(GENERATION_KEY)
+        else:
+            found = cache.get_many([GENERATION_KEY, key])  # one round trip
+            generation = found.get(GENERATION_KEY)
+        if generation is None or (
+            generation["next_at"] is not None and time.time() >= generation["next_at"]
+        ):
+            return None  # a new generation begins: Django names it
+        token = generation["token"]
+        if copy is not None and copy.token == token and time.time() < copy.expires:
+            return copy
+        if found is None:
+            found = cache.get_many([key])
+        kept = found.get(key)
+        if kept is None or kept[0] != token:
+            return None
+        copy = SentPage.of(token, kept[1])
+        if copy is not None:
+            self.copies.keep(key, copy)
+        return copy
+
+
+class SentPage:
+    """A kept page as the front sends it."""
+
+    __slots__ = ("token", "status", "headers", "body", "expires", "max_age")
+
+    @classmethod
+    def of(cls, token, response):
+        expires = parse_http_date_safe(response.get("Expires", ""))
+        max_age = get_max_age(response)
+        if expires is None or max_age is None:
+            return None
+        page = cls()
+        page.token, page.expires, page.max_age = token, expires, max_age
+        page.status = f"{response.status_code} {response.reason_phrase}"
+        page.headers = [(name, value) for name, value in response.items() if name != "Age"]
+        page.body = response.content
+        return page
+
+    def age(self, now: int) -> int:
+        return max(0, self.max_age - (self.expires - now))
+
+
+class LocalCopies:
+    """Pages sent by this process, least recently sent dropped first past `max_bytes`."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.pages = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def keep(self, key, page) -> None:
+        if len(page.body) > self.max_bytes // 8:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            self.pages[key] = page
+            self.size += len(page.body)
+            while self.size > self.max_bytes:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped.body)

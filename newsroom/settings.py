@@ -70,12 +70,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The page cache (newsroom/cache.py). A page is kept as the last middleware leaves it, so
+    # that newsroom.wsgi's PageCacheFront can send it again without running any. Anonymous
+    # hits are served before anything else runs. ConditionalGet between its two halves: the
+    # ETag is computed once and kept with the page, and a page from the cache can still answer
+    # 304 Not Modified.
+    "newsroom.cache.UpdatePageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The page cache (newsroom/cache.py): anonymous hits are served before anything else runs.
-    # ConditionalGet between its two halves: the ETag is computed once and kept with the page,
-    # and a page from the cache can still answer 304 Not Modified.
-    "newsroom.cache.UpdatePageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "newsroom.cache.FetchPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

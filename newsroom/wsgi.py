@@ -9,6 +9,12 @@ application = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402 - after setup, on purpose
 
+if settings.PAGE_CACHE:
+    from newsroom.cache import PageCacheFront
+
+    # Plain anonymous hits on kept pages are answered before Django's request handling.
+    application = PageCacheFront(application)
+
 if settings.SECRET_KEY_MISSING:
     # Serving with a random key would log everyone out at each restart: refuse instead.
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")

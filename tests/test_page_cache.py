@@ -167,3 +167,86 @@ def test_a_waiting_request_renders_at_once_when_the_page_it_waited_for_is_not_ke
     started = time.monotonic()
     assert middleware.process_request(request) is None  # so this one renders it
     assert time.monotonic() - started < 1
+
+
+# The front (newsroom.wsgi's PageCacheFront): kept pages sent before Django runs -------------
+
+
+def test_the_front_sends_a_kept_page_as_django_sent_it(seed_release, time_machine):
+    from tests.wsgi_client import WsgiClient
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=2))  # a settled change
+    visitor = WsgiClient()
+    for url in [seed_release.get_absolute_url(), "/", "/en/", "/feeds/rss/"]:
+        rendered = visitor.get(url)
+        calls = visitor.calls_to_django
+        for _again in range(2):  # from the cache, then from the process's own copy
+            sent = visitor.get(url)
+            assert visitor.calls_to_django == calls, url  # Django did not run
+            assert sent.status_code == 200 and sent.content == rendered.content, url
+            for header in ("Content-Type", "Cache-Control", "ETag", "Last-Modified"):
+                assert sent[header] == rendered[header], (url, header)
+            # The headers the outer middleware adds are kept with the page too.
+            assert sent["X-Content-Type-Options"] == "nosniff", url
+            assert sent["Content-Security-Policy"] == rendered["Content-Security-Policy"], url
+            assert sent["Content-Language"] == rendered["Content-Language"], url
+            assert "Set-Cookie" not in sent, url
+            assert int(sent["Age"]) >= 0
+
+
+def test_the_front_leaves_to_django_what_it_must_decide(seed_release, time_machine):
+    from tests.wsgi_client import WsgiClient
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=2))
+    url = seed_release.get_absolute_url()
+    visitor = WsgiClient()
+    first = visitor.get(url)
+    visitor.get(url)
+    calls = visitor.calls_to_django
+    asks = [
+        {"if_none_match": first["ETag"]},  # Django answers 304
+        {"if_modified_since": first["Last-Modified"]},
+        {"cookie": f"{settings.SESSION_COOKIE_NAME}=abc"},  # perhaps signed in
+        {"cookie": "messages=abc"},  # a message to show
+        {"method": "HEAD"},
+        {"host": "elsewhere.example"},  # not an allowed host: Django refuses it
+    ]
+    for number, headers in enumerate(asks, start=1):
+        response = visitor.get(url, **headers)
+        assert visitor.calls_to_django == calls + number, headers
+        if "if_none_match" in headers:
+            assert response.status_code == 304
+        if "host" in headers:
+            assert response.status_code == 400
+
+
+def test_the_front_never_sends_a_page_from_before_an_edit(seed_release, publisher):
+    from tests.wsgi_client import WsgiClient
+
+    visitor = WsgiClient()
+    url = seed_release.get_absolute_url()
+    for _ in range(3):  # kept in the cache and in the process
+        visitor.get(url)
+    services.release_correct(release=seed_release, user=publisher, note="Rettet i fronten.")
+    assert "Rettet i fronten." in visitor.get(url).content.decode()
+    assert "Rettet i fronten." in visitor.get(url).content.decode()
+
+
+def test_the_front_never_sends_a_page_past_the_next_publication(publisher, time_machine):
+    from tests.wsgi_client import WsgiClient
+
+    PressReleaseFactory(title="Allerede ude")
+    release = PressReleaseFactory(draft=True, title="Fronten venter")
+    publish_at = (timezone.now() + datetime.timedelta(minutes=10)).replace(microsecond=0)
+    services.release_publish(release=release, user=publisher, publish_at=publish_at)
+    time_machine.move_to(publish_at - datetime.timedelta(seconds=3))
+    visitor = WsgiClient()
+    for url in ["/", "/feeds/rss/", release.get_absolute_url()]:
+        for _ in range(3):
+            assert "Fronten venter" not in visitor.get(url).content.decode()
+    calls = visitor.calls_to_django
+    time_machine.move_to(publish_at)
+    for url in ["/", "/feeds/rss/", release.get_absolute_url()]:
+        response = visitor.get(url)
+        assert response.status_code == 200 and "Fronten venter" in response.content.decode()
+    assert visitor.calls_to_django > calls
