@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -355,16 +356,18 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         )
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.current_user = request.user
-        form.restoring = self._restoring(request)
-        if form.restoring and obj is not None:
+        restoring = self._restoring(request)
+        if restoring and obj is not None:
             # `obj` is the old version. A restore brings back its text; going public or being
-            # withdrawn is never a side effect: the form, fieldsets and checks see the
+            # withdrawn is never a side effect: the form, fieldsets, rights and checks see the
             # release's publishing as it is today.
             stored = PressRelease.objects.get(pk=obj.pk)
             for field in ("status", "publish_at", "was_public", "record", "version"):
                 setattr(obj, field, getattr(stored, field))
+            kwargs.setdefault("change", True)  # as the change view: read-only without the right
+        form = super().get_form(request, obj, **kwargs)
+        form.current_user = request.user
+        form.restoring = restoring
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -409,8 +412,20 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         current = self.get_object(request, object_id)
         if current is None:
             raise Http404
-        if request.method == "POST" and not self.has_change_permission(request, current):
-            raise PermissionDenied
+        if not self.has_change_permission(request, current):
+            if request.method == "POST":
+                raise PermissionDenied
+            # The version page is a restore form: without the right to change the release,
+            # the history list shows who changed what.
+            self.message_user(
+                request,
+                _(
+                    "Only a Publisher can open and restore old versions of a scheduled or "
+                    "published release. The list shows who changed what, and when."
+                ),
+                messages.WARNING,
+            )
+            return redirect("admin:newsroom_pressrelease_history", current.pk)
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 

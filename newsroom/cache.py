@@ -19,11 +19,13 @@ and lets one request render a missing page while the others wait briefly for it 
 at an embargo lift).
 """
 
+import functools
 import hashlib
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -94,9 +96,27 @@ def _is_anonymous(request) -> bool:
 
 def _page_key(request, method: str) -> str:
     # Public pages vary on nothing (pages that do are not kept), and their language is in their
-    # address: the address is the key.
+    # address: the address is the key, with the build that rendered the page.
     address = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False)
-    return f"newsroom-page.{method}.{address.hexdigest()}"
+    return f"newsroom-page.{_build()}.{method}.{address.hexdigest()}"
+
+
+@functools.cache
+def _build() -> str:
+    """The code, templates, translations and static files' names a page was rendered with:
+    during a rolling deploy, each process sends only pages its own build rendered (a page
+    names its style sheet by the hash of its content, which another build may not have)."""
+    from newsroom.parts import render_build
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    static = hashlib.sha256(manifest.read_bytes() if manifest.is_file() else b"").hexdigest()
+    return f"{render_build()}{static[:8]}"
+
+
+def _is_static(path: str) -> bool:
+    # Static files and media are WhiteNoise's, the web server's or the bucket's: a 404 for one
+    # is never kept (it would outlive the deploy that brings the file).
+    return path.startswith((settings.STATIC_URL, settings.MEDIA_URL))
 
 
 class FetchPageCacheMiddleware(FetchFromCacheMiddleware):
@@ -104,7 +124,11 @@ class FetchPageCacheMiddleware(FetchFromCacheMiddleware):
     while the others wait for it."""
 
     def process_request(self, request):
-        if not _is_anonymous(request) or request.path.startswith("/admin/"):
+        if (
+            not _is_anonymous(request)
+            or request.path.startswith("/admin/")
+            or _is_static(request.path)
+        ):
             request._cache_update_cache = False
             return None
         if request.method not in ("GET", "HEAD"):
@@ -179,6 +203,7 @@ class UpdatePageCacheMiddleware(UpdateCacheMiddleware):
         return (
             super()._should_update_cache(request, response)
             and _is_anonymous(request)
+            and not _is_static(request.path)
             and "public" in response.get("Cache-Control", "")
             and not response.has_header("Vary")  # kept by address alone
             and not response.cookies
@@ -234,18 +259,21 @@ class PageCacheFront:
         return [copy.body]
 
     def _kept_page(self, environ):
+        path = environ.get("PATH_INFO", "")
         if (
             environ.get("REQUEST_METHOD") != "GET"
             or "HTTP_IF_NONE_MATCH" in environ
             or "HTTP_IF_MODIFIED_SINCE" in environ
-            or environ.get("PATH_INFO", "").startswith("/admin/")
+            or path.startswith("/admin/")
+            or _is_static(path)
         ):
             return None
         cookies = environ.get("HTTP_COOKIE", "")
         if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
             return None  # perhaps signed in, or a message to show: Django decides
         try:
-            key = _page_key(WSGIRequest(environ), "GET")
+            # (on a copy: WSGIRequest rewrites the environ's path, which Django then reads)
+            key = _page_key(WSGIRequest(environ.copy()), "GET")
         except Exception:  # noqa: BLE001 - a host not allowed, a bad address: Django answers
             return None
         cache = _cache()

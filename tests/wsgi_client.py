@@ -2,7 +2,7 @@
 Django's WSGI handler, so that pages the front answers from the cache are checked too."""
 
 import io
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -28,7 +28,8 @@ class WsgiClient:
         parts = urlsplit(url)
         environ = {
             "REQUEST_METHOD": headers.pop("method", "GET"),
-            "PATH_INFO": parts.path,
+            # As a WSGI server hands it over (PEP 3333): the address's bytes, read as Latin-1.
+            "PATH_INFO": unquote_to_bytes(parts.path).decode("iso-8859-1"),
             "QUERY_STRING": parts.query,
             "SERVER_NAME": "testserver",
             "SERVER_PORT": "80",

@@ -276,6 +276,25 @@ def test_old_addresses_answer_301_to_the_release(tmp_path, client):
     assert client.get("/pressreleases/nyhed-2-200").status_code == 404
 
 
+def test_an_old_address_with_danish_letters_redirects_as_gunicorn_serves_it(tmp_path, client):
+    """Review: the WSGI front read the address with Django's request, which rewrote it for
+    Django: "ø" then reached Django as "%F8" (404) and "–" as a 500."""
+    from urllib.parse import quote
+
+    from tests.wsgi_client import WsgiClient
+
+    old = "/pressreleases/børn-–-unge"
+    feed = rss(item(1).replace("/pressreleases/nyhed-1-100", old))
+    import_feed(write(tmp_path, feed), "--redirects")
+    release = PressRelease.objects.get()
+    visitor = WsgiClient()
+    for asker in (client, visitor, visitor):
+        response = asker.get(quote(old))
+        assert response.status_code == 301, asker
+        assert response["Location"] == release.get_absolute_url()
+    assert visitor.get(quote("/pressreleases/€-ukendt")).status_code == 404
+
+
 def test_without_redirects_an_old_address_stays_404(tmp_path, client):
     import_feed(write(tmp_path, rss(item(1))))
     assert client.get("/pressreleases/nyhed-1-100").status_code == 404

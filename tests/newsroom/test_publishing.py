@@ -347,6 +347,47 @@ def test_a_publisher_may_still_withdraw_through_the_restore_form(publisher_clien
     assert release.status == PressRelease.Status.DRAFT
 
 
+def test_an_editor_is_sent_to_the_history_list_of_a_public_release(editor_client, publisher):
+    """Review: the version page (a restore form) answered 500 to an Editor who may not change
+    the release."""
+    release = PressReleaseFactory(draft=True, title="Kladde først")
+    services.release_publish(release=release, user=publisher)
+    draft_version = release.history.filter(status="draft").earliest("history_date")
+    url = reverse(
+        "admin:newsroom_pressrelease_simple_history", args=[release.pk, draft_version.history_id]
+    )
+    page = editor_client.get(url, follow=True)
+    assert page.redirect_chain[-1][0].endswith(f"/{release.pk}/history/")
+    assert "Kun en udgiver kan åbne og gendanne" in page.content.decode()
+    assert editor_client.post(url, form_data(release, title="Ændret")).status_code == 403
+    release.refresh_from_db()
+    assert release.title == "Kladde først" and release.status == PressRelease.Status.PUBLISHED
+
+
+def test_an_editor_restores_text_of_a_version_that_was_scheduled(editor_client, publisher):
+    release = PressReleaseFactory(draft=True, title="Planlagt tekst")
+    services.release_publish(
+        release=release, user=publisher, publish_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    release.refresh_from_db()
+    scheduled = release.history.filter(status="scheduled").latest("history_date")
+    services.release_unpublish(release=release, user=publisher)  # back to a draft
+    release.refresh_from_db()
+    release.status = PressRelease.Status.DRAFT
+    release.title = "Kladde igen"
+    release.save()
+    url = reverse(
+        "admin:newsroom_pressrelease_simple_history", args=[release.pk, scheduled.history_id]
+    )
+    page = editor_client.get(url).content.decode()
+    version = re.search(r'name="edit_version" value="(\d+)"', page).group(1)
+    data = form_data(release, title="Planlagt tekst", edit_version=version)
+    del data["status"]  # not an Editor's field
+    assert editor_client.post(url, data).status_code == 302
+    release.refresh_from_db()
+    assert release.title == "Planlagt tekst" and release.status == PressRelease.Status.DRAFT
+
+
 def test_a_release_withdrawn_before_it_was_ever_public_is_simply_not_found(publisher):
     release = PressReleaseFactory(draft=True)
     services.release_publish(
