@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "newsroom.cache.FetchPageCacheMiddleware",
+    # Outside the middleware that set cookies (sessions, CSRF, messages): it sees the final
+    # cookies, and a page that sets one is never marked public.
+    "newsroom.middleware.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.LanguageFromURLMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,7 +94,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "newsroom.middleware.PublicCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a clear answer.
     "axes.middleware.AxesMiddleware",
 ]
