@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -125,9 +126,9 @@ class PressReleaseForm(forms.ModelForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            'Shown on the release as "Rettet <date>: <note>" and moves its date in the feeds. '
-            "Leave it empty for a change that needs no notice (a typo): the change is then "
-            "published without one."
+            'Shown on the release as "Rettet 3. maj 2021: your note" and moves its date in the '
+            "feeds. Leave it empty for a change that needs no notice (a typo): the change is "
+            "then published without one."
         ),
     )
 
@@ -228,6 +229,14 @@ class PressReleaseForm(forms.ModelForm):
                     problems_html(problems, public=bool(public)), code="unpublishable"
                 )
         return cleaned
+
+    def _post_clean(self):
+        time_refused = "publish_at" in self.errors
+        super()._post_clean()
+        if time_refused:
+            # The model, not given the refused time, would add "needs a publish time" to the
+            # reason it was refused: one clear reason is enough.
+            del self.errors["publish_at"][1:]
 
     def conflict_message(self):
         latest = self.instance.history.select_related("history_user").first()
@@ -433,6 +442,15 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         return not self.has_change_permission(request, obj)
 
     @staticmethod
+    def _restored_version(request):
+        if not PressReleaseAdmin._restoring(request):
+            return None
+        # (the history's address names the release and the version by position)
+        match = request.resolver_match
+        version_id = match.kwargs.get("version_id") or match.args[-1]
+        return PressRelease.history.filter(history_id=version_id).first()
+
+    @staticmethod
     def _restoring(request) -> bool:
         # The history's restore view saves the model only (no inlines, no save_related), from
         # the old version's values.
@@ -449,6 +467,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
         # Otherwise a change is saved in save_related, once it is known whether anything changed.
 
     def save_related(self, request, form, formsets, change):
+        restored = None
         if change:
             # (The version the form was opened at is bookkeeping, not a change.)
             edited = set(form.changed_data) - {"edit_version"}
@@ -458,9 +477,26 @@ class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
                 request._release_unchanged = True
                 super().save_related(request, form, formsets, change)  # saves nothing
                 return
+            restored = self._restored_version(request)
+            if restored is not None:
+                form.instance._change_reason = gettext("Restored from the version of %(time)s") % {
+                    "time": with_zone(restored.history_date)
+                }
+        public_before = bool(
+            change and PressRelease.objects.published().filter(pk=form.instance.pk).exists()
+        )
+        if change:
             super().save_model(request, form.instance, form, change)
         super().save_related(request, form, formsets, change)
         release = form.instance
+        if change and restored is not None:
+            self.message_user(
+                request,
+                _("The text of the version of %(time)s is restored.")
+                % {"time": with_zone(restored.history_date)},
+            )
+        if release.is_published and not public_before:
+            self.message_user(request, _("“%(title)s” is public now.") % {"title": release.title})
         # A quote by a person from the database names the role they held on the release date.
         for quote in release.quotes.filter(role="", person__isnull=False).select_related("person"):
             quote.fill_role(release.release_date, release.language)

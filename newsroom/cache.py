@@ -251,6 +251,13 @@ class PageCacheFront:
         self.copies = LocalCopies(LOCAL_COPIES_MAX_BYTES)
 
     def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            # Django answers a HEAD with the body too; the server must not send it (gunicorn
+            # logs every one it is handed, and monitoring sends many).
+            result = self.application(environ, start_response)
+            if hasattr(result, "close"):
+                result.close()
+            return []
         copy = self._kept_page(environ)
         if copy is None:
             return self.application(environ, start_response)

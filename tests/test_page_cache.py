@@ -218,6 +218,9 @@ def test_the_front_leaves_to_django_what_it_must_decide(seed_release, time_machi
             assert response.status_code == 304
         if "host" in headers:
             assert response.status_code == 400
+        if "method" in headers:  # HEAD: the headers alone
+            assert response.status_code == 200 and response.content == b""
+            assert response["Content-Length"] == first["Content-Length"]
 
 
 def test_the_front_never_sends_a_page_from_before_an_edit(seed_release, publisher):

@@ -128,6 +128,21 @@ def test_publisher_schedules_through_the_form(publisher_client):
     assert release.record is not None
 
 
+def test_publishing_through_the_form_says_the_release_is_public_now(publisher_client):
+    """Chromium pass: "Offentliggjort" in the status field said only "was changed"."""
+    release = PressReleaseFactory(draft=True, title="Ud nu")
+    response = publisher_client.post(
+        change_url(release), form_data(release, status="published"), follow=True
+    )
+    assert "“Ud nu” er offentlig nu." in response.content.decode()
+    release.refresh_from_db()
+    assert release.is_published
+    again = publisher_client.post(
+        change_url(release), form_data(release, lead="Ny indledning."), follow=True
+    )
+    assert "er offentlig nu." not in again.content.decode().replace("Ændringen er offentlig", "")
+
+
 def test_publish_times_are_shown_with_their_zone(staff_client):
     summer = PressReleaseFactory(
         draft=True, publish_at=datetime.datetime(2021, 5, 3, 10, tzinfo=CPH)
@@ -303,6 +318,8 @@ def test_restoring_a_draft_version_of_a_public_release_keeps_it_public(publisher
     release.refresh_from_db()
     assert release.status == PressRelease.Status.PUBLISHED and release.title == "Kladdens titel"
     assert "Ændringen er offentlig nu, uden en rettelse" in shown
+    assert "Teksten fra versionen fra" in shown and "er gendannet" in shown
+    assert release.history.first().history_change_reason.startswith("Gendannet fra versionen")
     public = Client().get(release.get_absolute_url())
     assert public.status_code == 200 and "Kladdens titel" in public.content.decode()
 
@@ -522,7 +539,10 @@ def test_a_time_that_contradicts_the_status_is_refused_not_published(
         ),
     )
     assert response.status_code == 200  # the form again, with the reason at the field
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    # One reason: not also "needs a publish time" for a time that was given (Chromium pass).
+    assert "skal have et udgivelsestidspunkt" not in page
     release.refresh_from_db()
     assert release.status == PressRelease.Status.DRAFT
     assert Client().get(release.get_absolute_url()).status_code == 404
