@@ -239,6 +239,7 @@ def test_history_shows_who_changed_what_and_restores(publisher_client, publisher
     history_url = reverse("admin:newsroom_pressrelease_history", args=[release.pk])
     page = publisher_client.get(history_url).content.decode()
     assert "Første titel" in page and "Anden titel" in page  # the diff
+    assert "Vælg et tidspunkt på listen" in page and "Ændret af" in page  # in Danish
     assert publisher.username in page
     first = release.history.order_by("history_date").first()
     revert_url = reverse(
