@@ -356,6 +356,8 @@ CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 # Our own upload view: CKEditor's stores files under the uploader's name, with no size limit.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor-image-upload"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "webp"]
+# Headings and lists in the editor as they will read (the admin's own styles shrink them).
+CKEDITOR_5_CUSTOM_CSS = "css/admin-editor.css"
 CKEDITOR_5_CONFIGS = {
     "default": {
         "toolbar": {

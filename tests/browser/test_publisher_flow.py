@@ -67,6 +67,12 @@ def test_publisher_writes_schedules_and_sees_it_go_public(browser, publisher_log
     page.keyboard.press("Enter")
     page.keyboard.type("Læs mere hos LOS")
     page.keyboard.press("Enter")
+    # A heading looks like one while it is written (the admin's styles made it body text).
+    sizes = page.evaluate(
+        """() => ['h2', 'p'].map(tag => parseFloat(getComputedStyle(
+            document.querySelector('.ck-editor__editable ' + tag)).fontSize))"""
+    )
+    assert sizes[0] >= 1.3 * sizes[1], sizes
     with page.expect_response(lambda r: "/admin/editor-upload/" in r.url) as upload:
         page.locator(".ck-toolbar input[type=file]").first.set_input_files(
             png_file(tmp_path, "brødtekst.png", (200, 120, 40))
