@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if password_file.exists():
             password = password_file.read_text(encoding="utf-8").strip()
             self.stdout.write(
-                f"Password: {password}  (kept in var/admin-password.txt; change it in the admin)"
+                f"Password: {password}  (kept in {password_file}; change it in the admin)"
             )
         else:
             self.stdout.write(f"Set a password with: python manage.py changepassword {username}")
