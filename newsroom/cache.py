@@ -82,9 +82,39 @@ def current_generation(request=None, stored=_UNREAD) -> dict:
         # A scheduled release has just gone public. Every request that notices derives the
         # same next token, so the rush at an embargo lift shares one generation too.
         token = hashlib.sha256(f"{generation['token']}@{generation['next_at']}".encode())
-        generation = _new_generation(token.hexdigest()[:32], request)
-        cache.set(GENERATION_KEY, generation, timeout=None)
+        passed, generation = generation, _new_generation(token.hexdigest()[:32], request)
+        _move_generation_on(cache, passed, generation)
     return generation
+
+
+_GENERATION_LOCK = threading.Lock()
+
+
+def _move_generation_on(cache, old: dict, new: dict) -> None:
+    """Writes `new` only while the cache still holds `old` (compare and set). An edit committed
+    since `old` was read has removed it; writing over that would bring back a generation whose
+    pages were rendered before the edit."""
+    client = getattr(cache, "client", None)
+    if not hasattr(client, "get_client"):
+        # Not Redis: a cache within this process (development, tests).
+        with _GENERATION_LOCK:
+            if (cache.get(GENERATION_KEY) or {}).get("token") == old["token"]:
+                cache.set(GENERATION_KEY, new, timeout=None)
+        return
+    from redis.exceptions import RedisError, WatchError
+
+    key = client.make_key(GENERATION_KEY)
+    try:
+        with client.get_client(write=True).pipeline() as pipe:
+            pipe.watch(key)
+            stored = pipe.get(key)
+            if stored is None or client.decode(stored).get("token") != old["token"]:
+                return
+            pipe.multi()
+            pipe.set(key, client.encode(new))
+            pipe.execute()
+    except (WatchError, RedisError):
+        pass  # moved by someone else meanwhile, or Redis is away: nothing to write
 
 
 def _is_anonymous(request) -> bool:
