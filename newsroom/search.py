@@ -45,6 +45,20 @@ def query_words(query: str) -> list[str]:
     return [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1][:10]
 
 
+# A keyboard without æ, ø and å writes them as the addresses here do: ae, oe, aa.
+TRANSLITERATED = {"ae": "æ", "oe": "ø", "aa": "å", "Ae": "Æ", "Oe": "Ø", "Aa": "Å"}
+
+
+def with_danish_letters(text: str) -> str:
+    """Writes "Soeren Aagesen" as "Søren Ågesen" (searched beside what was typed)."""
+    return re.sub("|".join(TRANSLITERATED), lambda match: TRANSLITERATED[match.group(0)], text)
+
+
+def _spellings(word: str) -> list[str]:
+    danish = with_danish_letters(word)
+    return [word] if danish == word else [word, danish]
+
+
 def _marked(text: str) -> SafeString:
     """Escape text (plain, possibly with HTML entities) and turn markers into <mark>."""
     escaped = escape(html.unescape(text))
@@ -90,6 +104,10 @@ def update_search_vector(release_ids) -> None:
 
 def _search_releases_postgres(releases, query):
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    if with_danish_letters(query) != query:
+        search_query |= SearchQuery(
+            with_danish_letters(query), config=SEARCH_CONFIG, search_type="websearch"
+        )
     # Ranking costs per match: a word in thousands of releases would rank them all. The newest
     # matches are ranked (a journalist looks for recent news); the GIN index finds them.
     newest_matches = (
@@ -142,15 +160,20 @@ def _search_releases_simple(releases, query):
     )
     condition = Q()
     for word in words:
-        condition &= (
-            Q(title_folded__contains=word)
-            | Q(lead_folded__contains=word)
-            | Q(body_folded__contains=word)
+        condition &= Q(
+            *[
+                Q(title_folded__contains=spelling)
+                | Q(lead_folded__contains=spelling)
+                | Q(body_folded__contains=spelling)
+                for spelling in _spellings(word)
+            ],
+            _connector=Q.OR,
         )
     hits = []
     for release in releases.filter(condition)[:MAX_RESULTS]:
         text = re.sub(r"<[^>]+>", " ", f"{release.lead} {release.body}")
-        hits.append(ReleaseHit(release, _simple_snippet(html.unescape(text), words)))
+        spellings = [spelling for word in words for spelling in _spellings(word)]
+        hits.append(ReleaseHit(release, _simple_snippet(html.unescape(text), spellings)))
     return hits
 
 
@@ -176,7 +199,14 @@ def _matching_names(queryset, words, *fields):
         lookup = "{}__icontains"
     condition = Q()
     for word in words:
-        condition &= Q(*[Q(**{lookup.format(field): word}) for field in fields], _connector=Q.OR)
+        condition &= Q(
+            *[
+                Q(**{lookup.format(field): spelling})
+                for field in fields
+                for spelling in _spellings(word)
+            ],
+            _connector=Q.OR,
+        )
     return queryset.filter(condition)
 
 

@@ -327,5 +327,22 @@ def test_people_and_organisations_are_found_by_names_starting_with_danish_letter
         assert list(context["organisations"]) == [organisation], query
 
 
+def test_search_finds_danish_letters_typed_as_ae_oe_aa(client):
+    """Chromium pass: a journalist without a Danish keyboard types "aagesen" (as the site's own
+    addresses spell him) and found nothing."""
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(name="Søren Ørbæk Ågesen", is_public=True)
+    release = PressReleaseFactory(title="Ågesen går af", lead="Søren Ørbæk Ågesen stopper.")
+    for query in ("aagesen", "Soeren Oerbaek Aagesen", "søren aagesen", "Ågesen"):
+        context = client.get(reverse("newsroom:search"), {"q": query}).context
+        assert [hit.release for hit in context["release_hits"]] == [release], query
+        assert list(context["people"]) == [person], query
+    # What was typed is still searched as typed.
+    michael = PressReleaseFactory(title="Michael Laudrup besøger Ærø")
+    hits = client.get(reverse("newsroom:search"), {"q": "michael"}).context["release_hits"]
+    assert [hit.release for hit in hits] == [michael]
+
+
 def test_an_address_with_a_nul_byte_answers_404(client, seed_release):
     assert client.get("/pressemeddelelser/x%00y/").status_code == 404
