@@ -3,6 +3,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.images import plain_credit
@@ -149,6 +150,10 @@ class MediaContact(models.Model):
         return f"tel:{digits}"
 
 
+# The usage terms a new photo starts with (stored in Danish, shown in the page's language).
+DEFAULT_USAGE_TERMS = "Fri til redaktionel brug med kreditering af fotografen."
+
+
 class Image(TimeStampedModel):
     """A press photo in the media library. Its credit stays with it wherever it is shown."""
 
@@ -177,7 +182,7 @@ class Image(TimeStampedModel):
         _("usage terms"),
         max_length=300,
         blank=True,
-        default="Fri til redaktionel brug med kreditering af fotografen.",
+        default=DEFAULT_USAGE_TERMS,
     )
     # The public original: full size, upright, re-encoded by Pillow with the credit in its
     # EXIF and nothing else (no GPS). The upload itself is never linked publicly.
@@ -206,6 +211,14 @@ class Image(TimeStampedModel):
         names = [self.file.name, self.master.name if self.master else ""]
         names += list(self.renditions.values_list("file", flat=True))
         return [name for name in names if name]
+
+    @property
+    def shown_usage_terms(self) -> str:
+        """The usage terms in the page's language when they are the default ones; terms an
+        editor wrote are shown as written."""
+        if self.usage_terms == DEFAULT_USAGE_TERMS:
+            return gettext("Free for editorial use with credit to the photographer.")
+        return self.usage_terms
 
     @property
     def public_url(self) -> str:

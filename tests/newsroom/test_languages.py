@@ -85,3 +85,16 @@ def test_item8_the_admin_follows_the_browser(admin_client):
     assert "Accept-Language" in english["Vary"]
     danish = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="da")
     assert "<h1>Overblik</h1>" in danish.content.decode()
+
+
+def test_default_photo_terms_read_in_the_pages_language(client, seed_release):
+    """Chromium pass: /en/pressefotos/ showed the default usage terms in Danish. Terms an
+    editor wrote are shown as written."""
+    english = client.get("/en/pressefotos/").content.decode()
+    danish = client.get("/pressefotos/").content.decode()
+    assert "Free for editorial use with credit to the photographer." in english
+    assert "Fri til redaktionel brug med kreditering af fotografen." in danish
+    photo = seed_release.images.get()
+    photo.usage_terms = "Kun i forbindelse med omtale af LOS."
+    photo.save()
+    assert "Kun i forbindelse med omtale af LOS." in client.get("/en/pressefotos/").content.decode()
