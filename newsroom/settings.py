@@ -405,7 +405,11 @@ CKEDITOR_5_CONFIGS = {
                 },
             ]
         },
-        "image": {"toolbar": ["imageTextAlternative", "toggleImageCaption"]},
+        "image": {
+            "toolbar": ["imageTextAlternative", "toggleImageCaption"],
+            # The file dialog offers what the server takes (common/uploads.py).
+            "upload": {"types": ["jpeg", "png", "webp"]},
+        },
         # Tables (pasted from Word too); common/richtext.py keeps them, with header cells.
         "table": {
             "contentToolbar": [

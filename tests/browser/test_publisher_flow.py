@@ -73,6 +73,9 @@ def test_publisher_writes_schedules_and_sees_it_go_public(browser, publisher_log
             document.querySelector('.ck-editor__editable ' + tag)).fontSize))"""
     )
     assert sizes[0] >= 1.3 * sizes[1], sizes
+    # The file dialog offers only what the server takes (it offered GIF, BMP and TIFF).
+    accept = page.locator(".ck-toolbar input[type=file]").first.get_attribute("accept")
+    assert "image/jpeg" in accept and "gif" not in accept and "tiff" not in accept, accept
     with page.expect_response(lambda r: "/admin/editor-upload/" in r.url) as upload:
         page.locator(".ck-toolbar input[type=file]").first.set_input_files(
             png_file(tmp_path, "brødtekst.png", (200, 120, 40))
