@@ -2,15 +2,20 @@
 for repeated titles, a visible character limit, and a word after the save about whatever the
 rich-text cleaning dropped."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common.fields import RichTextField
 from common.richtext import removed_by_sanitiser, tables_without_headers
 from common.slugs import slugify_da, unique_slug
+from common.templatetags.site import with_zone
 
 SLUG_JS = "js/admin-slugs.js"
 CHARCOUNT_JS = "js/admin-charcount.js"
@@ -196,6 +201,34 @@ def _is_model_field(model, name):
     except FieldDoesNotExist:  # a form-only field
         return False
     return True
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """A change in the history as staff read it: a choice by its label, a time in Copenhagen
+    time with its zone, an empty value as a dash (not "draft", "2021-05-03 07:00:00+00:00",
+    "None")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "–"
+        if getattr(field, "choices", None) and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return with_zone(value)
+        if isinstance(value, datetime.date):
+            return date_format(value)
+        return value
+
+
+class ReadableHistoryAdminMixin:
+    """For a SimpleHistoryAdmin: its list of versions in the staff's words."""
+
+    object_history_list_template = "admin/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
 
 class AutoSlugAdminMixin:

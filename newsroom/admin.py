@@ -17,7 +17,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import CHARCOUNT_JS, AutoSlugAdminMixin, count_characters
+from common.admin import (
+    CHARCOUNT_JS,
+    AutoSlugAdminMixin,
+    ReadableHistoryAdminMixin,
+    count_characters,
+)
 from common.generation import content_changed
 from common.richtext import sanitize_html
 from common.templatetags.site import with_zone
@@ -274,7 +279,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
+class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAdmin):
     form = PressReleaseForm
     list_display = [
         "lead_thumbnail",

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import AutoSlugAdminMixin
+from common.admin import AutoSlugAdminMixin, ReadableHistoryAdminMixin
 from common.uploads import reencoded_image
 from organisations.models import Organisation
 
@@ -34,7 +34,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAdmin):
     form = OrganisationForm
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "website"]
     list_display_links = ["logo_thumbnail", "name"]

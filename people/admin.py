@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import AutoSlugAdminMixin
+from common.admin import AutoSlugAdminMixin, ReadableHistoryAdminMixin
 from common.uploads import reencoded_image, validate_image_file
 from people.forms import GroupPositionForm, PositionForm
 from people.models import Person, Position
@@ -74,7 +74,7 @@ class PersonForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(AutoSlugAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAdmin):
     form = PersonForm
     list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone", "is_public"]
     list_display_links = ["portrait_thumbnail", "name"]

@@ -50,3 +50,24 @@ def test_a_refusal_gets_a_page_with_a_way_on_and_one_log_line(editor_client):
     written = log.getvalue()
     assert "Forbidden (Permission denied): /admin/newsroom/previewlink/add/" in written
     assert "Traceback" not in written
+
+
+def test_person_and_organisation_histories_read_as_staff_read_them(admin_client):
+    from organisations.models import Organisation
+    from people.models import Person
+    from tests.factories import OrganisationFactory, PersonFactory
+
+    person = PersonFactory(name="Før Navn")
+    person.name = "Efter Navn"
+    person.save()
+    organisation = OrganisationFactory(name="Gammel Forening")
+    organisation.name = "Ny Forening"
+    organisation.save()
+    for model, obj in [(Person, person), (Organisation, organisation)]:
+        url = reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[obj.pk]
+        )
+        page = admin_client.get(url)
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        assert "Ændringer" in html and "None" not in html, url

@@ -240,6 +240,11 @@ def test_history_shows_who_changed_what_and_restores(publisher_client, publisher
     page = publisher_client.get(history_url).content.decode()
     assert "Første titel" in page and "Anden titel" in page  # the diff
     assert "Vælg et tidspunkt på listen" in page and "Ændret af" in page  # in Danish
+    # Changes as staff read them (found in the Chromium pass: "draft → published", "None").
+    publisher_client.post(change_url(release), form_data(release, status="published"))
+    page = publisher_client.get(history_url).content.decode()
+    assert "Kladde" in page and "Offentliggjort" in page and "draft" not in page
+    assert "None" not in page and "(CE" in page  # a time with its zone
     assert publisher.username in page
     first = release.history.order_by("history_date").first()
     revert_url = reverse(
