@@ -307,13 +307,19 @@ def restore_form(client, release, version):
     return url, page, data
 
 
+def public_then_edited(client, publisher, title, new_title):
+    """A release published as `title`, then retitled `new_title` through the admin."""
+    release = PressReleaseFactory(draft=True, title=title)
+    services.release_publish(release=release, user=publisher)
+    release.refresh_from_db()
+    client.post(change_url(release), form_data(release, title=new_title))
+    return release
+
+
 def test_restoring_a_draft_version_of_a_public_release_keeps_it_public(publisher_client, publisher):
     """Review: the restore form started from the old version's status, so bringing back the
     text written as a draft silently withdrew a public release."""
-    release = PressReleaseFactory(draft=True, title="Kladdens titel")
-    services.release_publish(release=release, user=publisher)
-    release.refresh_from_db()
-    publisher_client.post(change_url(release), form_data(release, title="Ny titel"))
+    release = public_then_edited(publisher_client, publisher, "Kladdens titel", "Ny titel")
     draft_version = release.history.filter(status="draft").earliest("history_date")
     url, page, data = restore_form(publisher_client, release, draft_version)
     assert data["status"] == "published"  # today's status, not the old version's
@@ -331,10 +337,7 @@ def test_restoring_a_draft_version_of_a_public_release_keeps_it_public(publisher
 
 
 def test_a_restore_with_a_correction_note_publishes_the_note(publisher_client, publisher):
-    release = PressReleaseFactory(draft=True, title="Rigtig titel")
-    services.release_publish(release=release, user=publisher)
-    release.refresh_from_db()
-    publisher_client.post(change_url(release), form_data(release, title="Forkert titel"))
+    release = public_then_edited(publisher_client, publisher, "Rigtig titel", "Forkert titel")
     good = release.history.filter(title="Rigtig titel").latest("history_date")
     url, _page, data = restore_form(publisher_client, release, good)
     data["correction_note"] = "Titlen var forkert."
