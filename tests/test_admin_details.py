@@ -71,3 +71,4 @@ def test_person_and_organisation_histories_read_as_staff_read_them(admin_client)
         assert page.status_code == 200, url
         html = page.content.decode()
         assert "Ændringer" in html and "None" not in html, url
+        assert "(CET)" in html or "(CEST)" in html, url  # the time with its zone
