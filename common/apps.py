@@ -44,3 +44,8 @@ class CommonConfig(AppConfig):
         connection_created.connect(_register_sqlite_functions)
         connection_created.connect(_use_write_ahead_log)
         register(check_secret_key, Tags.security, deploy=True)
+        from django.db.models.signals import pre_save
+
+        from common.text import clean_text_fields
+
+        pre_save.connect(clean_text_fields, dispatch_uid="common.clean_text_fields")

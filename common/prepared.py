@@ -38,9 +38,19 @@ class PreparedQuery:
     as, say, a LIMIT) and its type must stay the same from call to call; structure that varies
     (a slice, a filter that is there or not) belongs in a separate PreparedQuery."""
 
+    instances: list["PreparedQuery"] = []
+
     def __init__(self, build):
         self.build = build
         self._compiled = lru_cache(maxsize=8)(self._compile)
+        PreparedQuery.instances.append(self)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Compile every query again on its next use: constants it holds (the render build)
+        follow settings that tests change."""
+        for query in cls.instances:
+            query._compiled.cache_clear()
 
     def _compile(self, alias, shape):
         standins = {name: _standin(name, sample) for name, sample in shape}

@@ -17,6 +17,8 @@ import nh3
 from django.conf import settings
 from django.utils.translation import get_language, gettext
 
+from common.text import without_control_characters
+
 ALLOWED_TAGS = {
     "h2",
     "h3",
@@ -218,7 +220,7 @@ def sanitize_html(html: str | None, *, absolute_urls: bool = False, display: boo
 @functools.lru_cache(maxsize=2048)
 def _clean(html: str, absolute_urls: bool, media_url: str, site_url: str) -> str:
     cleaned = nh3.clean(
-        html,
+        without_control_characters(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
@@ -226,6 +228,8 @@ def _clean(html: str, absolute_urls: bool, media_url: str, site_url: str) -> str
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    # A character reference such as &#2; is read as the control character itself.
+    cleaned = without_control_characters(cleaned)
     # Word's empty spacer paragraphs (<p>&nbsp;</p>, <o:p></o:p> leftovers) are not content.
     return EMPTY_PARAGRAPH.sub("", cleaned)
 

@@ -14,6 +14,8 @@ import re
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from common.text import without_control_characters
+
 # "&lt;", "&#60;", "&amp;": text that a reader taking the title for HTML would decode.
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 
@@ -26,6 +28,27 @@ def text_as_html(text: str | None) -> str | None:
     if text is None:
         return None
     return ENTITY_LIKE.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(part) for part in value)
+    return value
+
+
+class XmlSafeText:
+    """Every text a feed writes, without the characters XML 1.0 cannot carry: text stored before
+    they were refused on save (or written past the models) never breaks a feed for everyone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {name: _xml_safe(value) for name, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {name: _xml_safe(value) for name, value in self.items[-1].items()}
 
 
 class KeptEntries:
@@ -50,7 +73,7 @@ class KeptEntries:
         return self.feed.get("kept_latest") or super().latest_post_date()
 
 
-class KeptXmlEntriesMixin(KeptEntries):
+class KeptXmlEntriesMixin(XmlSafeText, KeptEntries):
     entry_element = None  # "item" in RSS, "entry" in Atom
 
     def write_items(self, handler):
@@ -92,6 +115,8 @@ class RssWithContent(KeptXmlEntriesMixin, Rss201rev2Feed):
             **plain,
             "title": text_as_html(plain["title"]),
             "description": text_as_html(plain["description"]),
+            "author_name": text_as_html(plain.get("author_name")),
+            "categories": [text_as_html(name) for name in plain.get("categories") or ()],
         }
         try:
             super().add_root_elements(handler)
@@ -99,10 +124,14 @@ class RssWithContent(KeptXmlEntriesMixin, Rss201rev2Feed):
             self.feed = plain
 
     def add_item_elements(self, handler, item):
+        # A topic or an author is text like a title: a topic named "<svg onload=…>" must not
+        # read as a tag in readers that take RSS text for HTML.
         escaped = {
             **item,
             "title": text_as_html(item["title"]),
             "description": text_as_html(item["description"]),
+            "author_name": text_as_html(item.get("author_name")),
+            "categories": [text_as_html(name) for name in item.get("categories") or ()],
         }
         super().add_item_elements(handler, escaped)
         if item.get("content_html"):

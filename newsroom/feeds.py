@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Enclosure
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -27,7 +26,11 @@ from newsroom.managers import (
     public_people,
     public_topics,
 )
-from newsroom.middleware import last_modified, seconds_until_next_publication
+from newsroom.middleware import (
+    last_modified,
+    mark_public_or_private,
+    seconds_until_next_publication,
+)
 from newsroom.models import PressRelease, Topic
 from newsroom.parts import KeptParts, feed_rows, public_state, with_kept_parts
 from organisations.models import Organisation
@@ -243,5 +246,5 @@ def feed_view(request, format_name, scope=None, slug=None):
         response["Last-Modified"] = http_date(changed.timestamp())
     # Readers may poll every few minutes, but never past the next scheduled publication.
     max_age = min(POLL_SECONDS, seconds_until_next_publication(request))
-    patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
+    mark_public_or_private(request, response, max_age)  # private for staff, as pages are
     return response

@@ -50,18 +50,26 @@ class PublicCacheMiddleware:
             and not response.streaming
         ):
             max_age = min(PUBLIC_MAX_AGE, seconds_until_next_publication(request))
-            if settings.SESSION_COOKIE_NAME in request.COOKIES:
-                # Staff check their own edits on the public page: the browser asks every time.
-                patch_cache_control(response, private=True, no_cache=True)
-            elif response.cookies:
-                patch_cache_control(response, private=True, max_age=max_age)
-            else:
-                # No Vary on Cookie or language: the bytes depend on the URL alone.
-                patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
+            if mark_public_or_private(request, response, max_age):
                 changed = last_modified(request)
                 if changed is not None and not response.has_header("Last-Modified"):
                     response["Last-Modified"] = http_date(changed)
         return response
+
+
+def mark_public_or_private(request, response, max_age: int) -> bool:
+    """Cache-Control for a public page or feed: public for anonymous visitors (and True), private
+    for staff and for an answer that sets a cookie."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # Staff check their own edits on the public page: the browser asks every time.
+        patch_cache_control(response, private=True, no_cache=True)
+        return False
+    if response.cookies:
+        patch_cache_control(response, private=True, max_age=max_age)
+        return False
+    # No Vary on Cookie or language: the bytes depend on the URL alone.
+    patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
+    return True
 
 
 class ImportedAddressMiddleware:

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -35,19 +37,51 @@ from common.prepared import PreparedList, PreparedQuery, as_datetime
 logger = logging.getLogger(__name__)
 
 
+# The settings a part prints (addresses, names, dates, file links): served under a new SITE_URL
+# with nothing else changed, a kept feed entry must not keep the old address.
+PRINTED_SETTINGS = (
+    "SITE_URL",
+    "SITE_NAME",
+    "MEDIA_URL",
+    "STATIC_URL",
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+    "LANGUAGES",
+    "STORAGES",
+    "MEDIA_ACCESS",
+)
+
+
 @functools.cache
 def render_build() -> str:
-    """A fingerprint of what renders parts: our Python code, templates and translations. A
-    part is used only by processes running the same (a deploy's new templates show at once,
-    and old processes still running meanwhile keep to their own parts)."""
+    """A fingerprint of what renders parts: our Python code, templates and translations, and
+    the settings they print. A part is used only by processes running the same (a deploy's new
+    templates or address show at once, and old processes still running meanwhile keep to
+    their own parts)."""
     base = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
+    for name in PRINTED_SETTINGS:
+        value = getattr(settings, name, None)
+        if name == "LANGUAGES":
+            value = [code for code, _name in value]  # the names are lazy translations
+        digest.update(f"{name}={value!r};".encode())
     for folder in ("common", "newsroom", "people", "organisations", "media", "templates", "locale"):
         for path in sorted((base / folder).rglob("*")):
             if path.suffix in (".py", ".html", ".txt", ".xml", ".mo") and path.is_file():
                 digest.update(str(path.relative_to(base)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def _settings_changed(setting, **kwargs):
+    # Settings do not change in a running server; tests change them.
+    if setting in PRINTED_SETTINGS:
+        render_build.cache_clear()
+        PreparedQuery.forget_all()
+        from newsroom.cache import _build
+
+        _build.cache_clear()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.db.models import F, Func, Q, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from common.text import without_control_characters
 from newsroom.managers import public_organisations, public_people
 from newsroom.models import PressRelease
 from organisations.models import Organisation
@@ -27,6 +28,7 @@ RANK_WINDOW = 200
 SEARCH_CONFIG = "danish"
 # Markers PostgreSQL puts around matches; swapped for <mark> after escaping.
 START, STOP = "\x02", "\x03"
+MARKERS = re.compile("(\x02|\x03)")
 
 
 @dataclass
@@ -61,18 +63,35 @@ def _spellings(word: str) -> list[str]:
 
 def _marked(text: str) -> SafeString:
     """Escape text (plain, possibly with HTML entities) and turn markers into <mark>."""
-    escaped = escape(html.unescape(text))
-    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+    # Split on the markers first: a marker's character written in the text as a reference
+    # ("&#2;") is decoded below, and must stay text.
+    shown = []
+    for part in MARKERS.split(text):
+        if part == START:
+            shown.append("<mark>")
+        elif part == STOP:
+            shown.append("</mark>")
+        else:
+            shown.append(escape(without_control_characters(html.unescape(part))))
+    return mark_safe("".join(shown))  # noqa: S308
 
 
 def _strip_tags_sql(expression):
     return Func(
-        expression,
+        _without_markers_sql(expression),
         Value(r"<[^>]+>"),
         Value(" "),
         Value("g"),
         function="regexp_replace",
         output_field=TextField(),
+    )
+
+
+def _without_markers_sql(expression):
+    # The markers typed into a text (stored before control characters were taken out on save)
+    # must not become <mark> in a snippet: only PostgreSQL's own may.
+    return Func(
+        expression, Value(START + STOP), Value(""), function="translate", output_field=TextField()
     )
 
 
@@ -129,7 +148,7 @@ def _search_releases_postgres(releases, query):
                 min_words=15,
             ),
             lead_snippet=SearchHeadline(
-                "lead",
+                _without_markers_sql(F("lead")),
                 search_query,
                 config=SEARCH_CONFIG,
                 start_sel=START,
@@ -172,8 +191,9 @@ def _search_releases_simple(releases, query):
     hits = []
     for release in releases.filter(condition)[:MAX_RESULTS]:
         text = re.sub(r"<[^>]+>", " ", f"{release.lead} {release.body}")
+        text = without_control_characters(html.unescape(text))  # no marker of the text's own
         spellings = [spelling for word in words for spelling in _spellings(word)]
-        hits.append(ReleaseHit(release, _simple_snippet(html.unescape(text), spellings)))
+        hits.append(ReleaseHit(release, _simple_snippet(text, spellings)))
     return hits
 
 

@@ -1,9 +1,42 @@
-from django.contrib.sitemaps import Sitemap
+import functools
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, Prefetch
 from django.urls import reverse
 
 from newsroom.managers import public_organisations, public_people, public_topics
 from newsroom.models import PressRelease, ReleaseImage
+
+
+class Sitemap(DjangoSitemap):
+    """Absolute links from SITE_URL, never from the request's Host (which a client chooses)."""
+
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+def _on_site_url(view):
+    """Django's sitemap views take the index's links from the request's host: they get
+    SITE_URL's instead."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        netloc = urlsplit(settings.SITE_URL).netloc
+        request.get_host = lambda: netloc
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+sitemap_index = _on_site_url(sitemap_views.index)
+sitemap_section = _on_site_url(sitemap_views.sitemap)
 
 
 class ReleaseSitemap(Sitemap):

@@ -3,17 +3,18 @@ import re
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from media.views import editor_image_upload
 from newsroom import api, views
-from newsroom.sitemaps import sitemaps
+from newsroom.sitemaps import sitemap_index, sitemap_section, sitemaps
 
 urlpatterns = [
     path("admin/editor-upload/", editor_image_upload, name="editor-image-upload"),
+    # The second factor for staff: its steps, passkeys and the account's security page.
+    path("admin/", include("accounts.urls")),
+    path("admin/second-factor/passkeys/", include("accounts.webauthn_urls")),
     path("admin/", admin.site.urls),
     # An index of sections; the releases come a thousand to a page (?p=2 ...).
     path(
@@ -24,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap,
+        sitemap_section,
         {"sitemaps": sitemaps, "template_name": "sitemap.xml"},
         name="sitemap-section",
     ),

@@ -1,0 +1,139 @@
+"""What the second outside test found (issue 18), each as the reader, feed reader or attacker
+met it. SECURITY.md names each promise beside these tests."""
+
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from common.generation import content_changed
+from newsroom.models import PressRelease, Topic
+from organisations.models import Organisation
+from people.models import Person
+from tests.factories import PressReleaseFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+XML_FEEDS = ["/feeds/rss/", "/feeds/atom/", "/en/feeds/rss/", "/en/feeds/atom/"]
+
+
+# 4. The request's Host never reaches an absolute link.
+
+
+def test_sitemaps_take_their_links_from_site_url_not_the_host_asked_for(client, seed_release):
+    index = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:6666")
+    assert index.status_code == 200
+    body = index.content.decode()
+    assert ":6666" not in body and "127.0.0.1" not in body
+    sections = [loc.text for loc in ET.fromstring(index.content).iter() if loc.tag.endswith("loc")]
+    assert sections and all(url.startswith("http://testserver/sitemap-") for url in sections)
+    for section in sections:
+        path = section.removeprefix("http://testserver")
+        page = client.get(path, HTTP_HOST="127.0.0.1:6666")
+        assert page.status_code == 200, path
+        assert ":6666" not in page.content.decode(), path
+
+
+def test_pages_and_feeds_never_print_the_host_asked_for(client, seed_release):
+    for url in ["/", seed_release.get_absolute_url(), "/robots.txt", *XML_FEEDS, "/feeds/json/"]:
+        response = client.get(url, HTTP_HOST="127.0.0.1:6666")
+        assert response.status_code == 200, url
+        assert ":6666" not in response.content.decode(), url
+
+
+# 5. Staff get private answers, feeds included.
+
+
+def test_feeds_are_private_for_signed_in_staff(publisher_client, seed_release):
+    for url in ["/feeds/rss/", "/feeds/atom/", "/feeds/json/"]:
+        staff = publisher_client.get(url)
+        assert staff.status_code == 200
+        assert "private" in staff["Cache-Control"] and "public" not in staff["Cache-Control"]
+    anonymous = Client().get("/feeds/rss/")
+    assert "public" in anonymous["Cache-Control"]
+
+
+# 6. A kept part printed from settings is not kept past a change of them.
+
+
+def test_feed_entries_follow_a_new_site_url(client, seed_release):
+    first = feedparser.parse(client.get("/feeds/rss/").content)
+    assert first.entries[0].link.startswith("http://testserver/")
+    with override_settings(SITE_URL="https://presse.example.dk", ALLOWED_HOSTS=["*"]):
+        moved = feedparser.parse(client.get("/feeds/rss/").content)
+        page = client.get(seed_release.get_absolute_url()).content.decode()
+    [entry] = moved.entries
+    assert entry.link == "https://presse.example.dk" + seed_release.get_absolute_url()
+    assert "http://testserver" not in page
+
+
+# 8. Control characters never reach the stored text, and never break a feed.
+
+
+def test_control_and_invisible_characters_are_taken_out_on_save(db):
+    release = PressReleaseFactory(
+        title="Ny\u202e direktør\u200b i LOS\x02",
+        lead="Indledning\x02 med styretegn\x0b.",
+        body="<p>Brød\x02tekst\x1f&#2;</p>",
+    )
+    release.refresh_from_db()
+    assert release.title == "Ny direktør i LOS"
+    assert release.lead == "Indledning med styretegn."
+    assert "\x02" not in release.body and "\x1f" not in release.body
+    topic = TopicFactory(name="Ældre\x02pleje\u2066")
+    person = Person.objects.create(name="Mads\x07 Roke\u200d Clausen", slug="mads-rc")
+    organisation = Organisation.objects.create(name="LOS\x00", slug="los-x")
+    assert Topic.objects.get(pk=topic.pk).name == "Ældrepleje"
+    assert Person.objects.get(pk=person.pk).name == "Mads Roke Clausen"
+    assert Organisation.objects.get(pk=organisation.pk).name == "LOS"
+
+
+def test_text_stored_with_control_characters_does_not_break_the_feeds(client, seed_release):
+    # Written past the models (an old row, a bulk load): the feeds must still answer.
+    PressRelease.objects.filter(pk=seed_release.pk).update(
+        lead="Ledet\x02 tekst", body="<p>Brød\x02tekst\x03 og \x1b mere</p>", title="Titel\x08"
+    )
+    content_changed()
+    for url in XML_FEEDS:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, (url, feed.get("bozo_exception"))
+        assert feed.entries[0].title == "Titel", url
+
+
+# 9. Search marks only what it found.
+
+
+def test_typed_markers_never_become_highlights(client, db):
+    release = PressReleaseFactory(title="Samskabelse i LOS", lead="Om samskabelse.")
+    PressRelease.objects.filter(pk=release.pk).update(
+        body="<p>\x02farlig\x03 tekst om samskabelse og &#2;mere&#3;</p>",
+        lead="\x02Ond\x03 indledning om samskabelse.",
+    )
+    response = client.get("/soeg/", {"q": "samskabelse"})
+    html = response.content.decode()
+    assert "samskabelse" in html.lower()
+    assert "<mark>farlig</mark>" not in html and "<mark>Ond</mark>" not in html
+    assert "<mark>mere</mark>" not in html
+    assert "<mark>" in html  # the word searched for is still marked
+
+
+# 10. RSS categories and creators are text, as titles are.
+
+
+def test_rss_category_and_creator_carry_no_markup(client, db):
+    topic = TopicFactory(name="<svg onload=alert(1)>")
+    byline = Organisation.objects.create(name="<b>Fed</b> forening", slug="fed-forening")
+    release = PressReleaseFactory(byline=byline)
+    release.topics.add(topic)
+    response = client.get("/feeds/rss/")
+    channel = ET.fromstring(response.content).find("channel")
+    item = channel.find("item")
+    categories = [category.text for category in item.findall("category")]
+    assert categories == ["&lt;svg onload=alert(1)&gt;"]
+    creator = item.find("{http://purl.org/dc/elements/1.1/}creator")
+    assert creator is not None and creator.text == "&lt;b&gt;Fed&lt;/b&gt; forening"
+    assert not feedparser.parse(response.content).bozo
