@@ -1,4 +1,5 @@
 import csv
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
@@ -356,12 +357,15 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
         """Where `manage.py import_feed` found it: the old address and the old feed's id,
         which our feeds go on using."""
         source = obj.source
+        address = source.original_url
+        if urlsplit(address).scheme.lower() in ("http", "https"):
+            address = format_html('<a href="{}" rel="noopener">{}</a>', address, address)
+        # Anything else (javascript:, data:, from before the import kept http(s) only) as text.
         return format_html(
-            '{}<br>{} <a href="{}" rel="noopener">{}</a><br>{} {}{}',
+            "{}<br>{} {}<br>{} {}{}",
             _("Imported %(day)s.") % {"day": date_format(timezone.localtime(source.imported_at))},
             _("Original address:"),
-            source.original_url,
-            source.original_url,
+            address,
             _("Id in the old feed, kept in our feeds:"),
             source.guid,
             format_html("<br>{} {}", _("The old path redirects here:"), source.redirect_from)

@@ -33,8 +33,11 @@ import hashlib
 import html
 import http.client
 import io
+import ipaddress
 import json
 import re
+import socket
+import ssl
 import urllib.parse
 import urllib.request
 import uuid
@@ -108,12 +111,12 @@ class FeedEntry:
     base_url: str = ""
 
 
-def load_feed(source: str) -> tuple[bytes, str, bool]:
+def load_feed(source: str, *, allow_private: bool = False) -> tuple[bytes, str, bool]:
     """The feed's bytes, its address (for relative links) and whether it is a file here (only
     then may its images be files too)."""
     if source.startswith(("http://", "https://")):
         try:
-            data = _fetch(source, limit=FEED_MAX_BYTES)
+            data = fetch_url(source, limit=FEED_MAX_BYTES, allow_private=allow_private)
         except (OSError, ValueError, http.client.HTTPException) as error:
             raise FeedError(
                 _("The feed could not be fetched from %(url)s: %(error)s")
@@ -488,16 +491,187 @@ def _media_prefix() -> str:
     return f"{settings.SITE_URL}{settings.MEDIA_URL}"
 
 
-def _fetch(url: str, *, limit: int) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": "Newsroom archive import"})
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
-        data = response.read(limit + 1)
+# Fetching over the network: never inside the network the import runs in ------------------
+
+MAX_REDIRECTS = 5
+# The clouds' instance metadata services hand out credentials: refused even with
+# --allow-private-addresses, which is for an intranet source.
+METADATA_NAMES = frozenset(
+    {"metadata.google.internal", "metadata.goog", "instance-data.ec2.internal"}
+)
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
+
+
+class RefusedAddress(ValueError):
+    """An address the import does not fetch from."""
+
+
+def address_refusal(address: str, *, allow_private: bool = False) -> str | None:
+    """Why the import may not connect to this IP address, or None if it may."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    values = {"address": address}
+    if ip in METADATA_ADDRESSES:
+        return _("%(address)s is a cloud metadata address, never fetched") % values
+    if allow_private:
+        return None
+    embedded = None
+    if ip.version == 6:
+        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+    for test, message in (
+        (ip.is_unspecified, _("%(address)s is the unspecified address")),
+        (ip.is_loopback, _("%(address)s is a loopback address")),
+        (ip.is_link_local, _("%(address)s is a link-local address")),
+        (ip.is_multicast, _("%(address)s is a multicast address")),
+        (ip.is_reserved, _("%(address)s is a reserved address")),
+        (ip.is_private, _("%(address)s is a private-network address")),
+        (not ip.is_global, _("%(address)s is not a public address")),
+        (
+            embedded is not None and address_refusal(str(embedded)) is not None,
+            _("%(address)s carries an internal IPv4 address"),
+        ),
+    ):
+        if test:
+            return message % values
+    return None
+
+
+def _resolve(host: str, port: int, *, allow_private: bool) -> list[tuple]:
+    """The addresses of `host`, resolved once, each checked: (family, socket address)."""
+    name = host.rstrip(".").lower()
+    if name in METADATA_NAMES:
+        raise RefusedAddress(
+            _("%(address)s is a cloud metadata address, never fetched") % {"address": host}
+        )
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise OSError(
+            _("%(host)s cannot be found: %(error)s") % {"host": host, "error": error}
+        ) from None
+    addresses = []
+    for family, _type, _protocol, _name, sockaddr in answers:
+        if family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        # One internal answer refuses the name: it is not an address to mix with others.
+        reason = address_refusal(sockaddr[0], allow_private=allow_private)
+        if reason:
+            raise RefusedAddress(
+                _(
+                    "%(reason)s (%(host)s); addresses inside this network are fetched only "
+                    "with --allow-private-addresses"
+                )
+                % {"reason": reason, "host": host}
+            )
+        addresses.append((family, sockaddr))
+    if not addresses:
+        raise OSError(_("%(host)s cannot be found") % {"host": host, "error": ""})
+    return addresses
+
+
+def _connect(family: int, sockaddr: tuple, timeout: float) -> socket.socket:
+    """A TCP connection to exactly this address (no second name lookup)."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(sockaddr)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _PinnedConnection:
+    """http.client's connection, connecting to the addresses that were checked while the
+    Host header, TLS's SNI and the certificate check use the name."""
+
+    def pin(self, addresses: list[tuple]):
+        self._addresses = addresses
+        self._create_connection = self._connect_pinned
+        return self
+
+    def _connect_pinned(self, _address, timeout, _source_address=None, *args, **kwargs):
+        error = None
+        for family, sockaddr in self._addresses:
+            try:
+                return _connect(family, sockaddr, timeout)
+            except OSError as failed:
+                error = failed
+        raise error
+
+
+class _PinnedHTTPConnection(_PinnedConnection, http.client.HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
+    pass
+
+
+def fetch_url(url: str, *, limit: int, allow_private: bool = False) -> bytes:
+    """The body behind an http(s) URL, at most `limit` bytes: each hop's name resolved once and
+    checked (see `address_refusal`), redirects followed here, at most MAX_REDIRECTS."""
+    for _hop in range(MAX_REDIRECTS + 1):
+        parts = urllib.parse.urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(_("only http and https addresses are followed"))
+        port = parts.port or (443 if scheme == "https" else 80)
+        addresses = _resolve(parts.hostname, port, allow_private=allow_private)
+        if scheme == "https":
+            connection = _PinnedHTTPSConnection(
+                parts.hostname,
+                port,
+                timeout=FETCH_TIMEOUT_SECONDS,
+                context=ssl.create_default_context(),
+            )
+        else:
+            connection = _PinnedHTTPConnection(parts.hostname, port, timeout=FETCH_TIMEOUT_SECONDS)
+        connection.pin(addresses)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request(
+                "GET",
+                target,
+                headers={"User-Agent": "Newsroom archive import", "Accept-Encoding": "identity"},
+            )
+            response = connection.getresponse()
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.getheader("Location")
+                if not location:
+                    raise ValueError(_("a redirect without an address"))
+                url = urllib.parse.urljoin(url, location.strip())
+                continue
+            if response.status != 200:
+                raise ValueError(f"HTTP {response.status} {response.reason}")
+            data = response.read(limit + 1)
+        finally:
+            connection.close()
+        if len(data) > limit:
+            raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
+        return data
+    raise ValueError(_("more than %(count)d redirects") % {"count": MAX_REDIRECTS})
+
+
+def _read_file_url(url: str, *, limit: int) -> bytes:
+    path = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
     return data
 
 
-def fetch_image(url: str, *, declared_type: str = "", files_allowed: bool = False) -> ContentFile:
+def fetch_image(
+    url: str,
+    *,
+    declared_type: str = "",
+    files_allowed: bool = False,
+    allow_private: bool = False,
+) -> ContentFile:
     """The image behind `url` as an upload: from our own media storage when the URL is one of
     ours (an export of this newsroom), a local file for a feed read from a file, else over
     HTTP(S) with a timeout and the upload size limit. ValidationError if it cannot be had."""
@@ -510,8 +684,10 @@ def fetch_image(url: str, *, declared_type: str = "", files_allowed: bool = Fals
                 data = stored.read(limit + 1)
             if len(data) > limit:
                 raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
-        elif scheme in ("http", "https") or (scheme == "file" and files_allowed):
-            data = _fetch(url, limit=limit)
+        elif scheme in ("http", "https"):
+            data = fetch_url(url, limit=limit, allow_private=allow_private)
+        elif scheme == "file" and files_allowed:
+            data = _read_file_url(url, limit=limit)
         else:
             raise ValueError(_("only http and https addresses are followed"))
     except (OSError, ValueError, SuspiciousFileOperation, http.client.HTTPException) as error:
@@ -575,6 +751,10 @@ class ImportReport:
     # (entry, why): entries not imported, and problems with what was (an image, a redirect).
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # (entry, what): what the import did beyond the text, e.g. the media contact it used.
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    # Releases changed here since their import, left as they are (see --overwrite).
+    changed_here: list[str] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -595,6 +775,10 @@ class Plan:
     figure: LeadFigure | None
     credit: str
     author: str
+    # The path of the entry's link, for --redirects (kept even when the address is not).
+    old_path: str = ""
+    # What the report says about the entry beyond its counts: (what, is it a problem).
+    notes: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -625,7 +809,7 @@ class Plan:
             return None
 
 
-def plan_entry(entry: FeedEntry) -> Plan:
+def plan_entry(entry: FeedEntry, *, skip_categories: frozenset[str] = frozenset()) -> Plan:
     """What the entry would become; Skip if it cannot be imported."""
     if not entry.title:
         raise Skip(_("it has no title"))
@@ -643,9 +827,27 @@ def plan_entry(entry: FeedEntry) -> Plan:
     topics, seen = [], set()
     for category in entry.categories:
         topic = " ".join(category.split())[:TOPIC_LENGTH]
+        if topic.casefold() in skip_categories:
+            continue
         if topic and topic.casefold() not in seen:
             seen.add(topic.casefold())
             topics.append(topic)
+    notes = []
+    original_url = entry.link if len(entry.link) <= 1000 else ""
+    link = urllib.parse.urlsplit(entry.link)
+    if original_url and not (link.scheme.lower() in ("http", "https") and link.netloc):
+        # Shown as a link in the admin: a javascript: or data: address must never be one.
+        notes.append(
+            (
+                _("its original address %(url)s was not kept: only http and https addresses are")
+                % {"url": entry.link[:200]},
+                True,
+            )
+        )
+        original_url = ""
+    old_path = ""
+    if link.scheme.lower() in ("http", "https", ""):
+        old_path = urllib.parse.unquote(link.path)
     title = entry.title
     if len(title) > TITLE_LENGTH:
         title = f"{title[: TITLE_LENGTH - 1]}…"
@@ -657,13 +859,30 @@ def plan_entry(entry: FeedEntry) -> Plan:
         publish_at=entry.published.replace(microsecond=0),
         language=language if language in languages else settings.LANGUAGE_CODE,
         topics=topics,
-        original_url=entry.link if len(entry.link) <= 1000 else "",
+        original_url=original_url,
         image_url=entry.image_url if len(entry.image_url) <= 1000 else "",
         image_type=entry.image_type,
         figure=content.figure,
         credit=entry.image_credit,
         author=entry.author,
+        old_path=old_path if old_path.startswith("/") else "",
+        notes=notes,
     )
+
+
+def changed_since_import(source: ReleaseSource) -> bool:
+    """Whether the release was changed here after the import last wrote it: saved (a history
+    record after the import's) or corrected (its version moved without one)."""
+    version = PressRelease.objects.filter(pk=source.release_id).values_list("version", flat=True)
+    last = (
+        PressRelease.history.filter(id=source.release_id)
+        .order_by("-history_date", "-history_id")
+        .values("history_date", "version")
+        .first()
+    )
+    if last is None:
+        return True
+    return last["history_date"] > source.updated_at or last["version"] != version.first()
 
 
 class FeedImporter:
@@ -679,14 +898,20 @@ class FeedImporter:
         as_draft: bool = False,
         redirects: bool = False,
         dry_run: bool = False,
+        overwrite: bool = False,
+        skip_categories: list[str] | tuple[str, ...] = (),
         files_allowed: bool = False,
+        allow_private: bool = False,
         label: str = "",
         progress: Callable[[int, int], None] | None = None,
     ):
         self.as_draft = as_draft
         self.redirects = redirects
         self.dry_run = dry_run
+        self.overwrite = overwrite
+        self.skip_categories = frozenset(" ".join(c.split()).casefold() for c in skip_categories)
         self.files_allowed = files_allowed
+        self.allow_private = allow_private
         self.label = label
         self.progress = progress
         self.report = ImportReport(dry_run=dry_run)
@@ -728,7 +953,7 @@ class FeedImporter:
     def import_entry(self, entry: FeedEntry) -> None:
         name = entry.title or entry.link or entry.guid or "?"
         try:
-            plan = plan_entry(entry)
+            plan = plan_entry(entry, skip_categories=self.skip_categories)
             source = self.sources.get(plan.guid)
             if source is None and plan.own_uuid:
                 if PressRelease.objects.filter(guid=plan.own_uuid).exists():
@@ -737,25 +962,35 @@ class FeedImporter:
             if source and source.fingerprint == plan.fingerprint:
                 if redirect and source.redirect_from != redirect:
                     if not self.dry_run:
+                        # (not its `updated_at`: that is when the release was last written)
+                        ReleaseSource.objects.filter(pk=source.pk).update(redirect_from=redirect)
                         source.redirect_from = redirect
-                        source.save(update_fields=["redirect_from", "updated_at"])
                         self.redirects_taken[redirect] = plan.guid
                     self.report.updated.append(plan.title)
                 else:
                     self.report.unchanged.append(plan.title)
                 return
+            if source and not self.overwrite and changed_since_import(source):
+                self.report.changed_here.append(plan.title)
+                return
             if self.dry_run:
+                self._tell(plan)
                 (self.report.updated if source else self.report.imported).append(plan.title)
                 return
             self._write(plan, source, redirect)
         except Skip as reason:
             self.report.skipped.append((name, str(reason)))
 
+    def _tell(self, plan: Plan) -> None:
+        """The report's lines about what was left out of the entry or done beyond its text."""
+        for text, is_problem in plan.notes:
+            (self.report.problems if is_problem else self.report.notes).append((plan.title, text))
+
     def _redirect_path(self, plan: Plan, source: ReleaseSource | None) -> str | None:
         """The old address's path, when redirects were asked for and it can have one."""
-        if not self.redirects or not plan.original_url:
+        if not self.redirects or not plan.old_path:
             return source.redirect_from if source else None
-        path = urllib.parse.unquote(urllib.parse.urlsplit(plan.original_url).path)
+        path = plan.old_path
         if path in ("", "/"):
             return None
         holder = self.redirects_taken.get(path)
@@ -792,6 +1027,7 @@ class FeedImporter:
             return
         if created_image is not None:
             self._images[plan.image_url] = created_image
+        self._tell(plan)
         (self.report.updated if source else self.report.imported).append(release.title)
 
     def _imported_image(self, plan: Plan) -> Image | None:
@@ -806,7 +1042,10 @@ class FeedImporter:
     def _fetch(self, plan: Plan) -> tuple[ContentFile | None, str]:
         try:
             upload = fetch_image(
-                plan.image_url, declared_type=plan.image_type, files_allowed=self.files_allowed
+                plan.image_url,
+                declared_type=plan.image_type,
+                files_allowed=self.files_allowed,
+                allow_private=self.allow_private,
             )
         except ValidationError as error:
             self._image_problem(plan, error)

@@ -60,6 +60,33 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--allow-private-addresses",
+            action="store_true",
+            help=(
+                "Also fetch the feed and its images from loopback, private-network and "
+                "link-local addresses (an intranet source). Refused otherwise, also after a "
+                "redirect; cloud metadata addresses are refused always."
+            ),
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help=(
+                "Also update releases changed here since their import with the feed's "
+                "version (without it they are left as they are and listed)."
+            ),
+        )
+        parser.add_argument(
+            "--skip-category",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help=(
+                "Leave this category out of the topics (whatever the case), e.g. "
+                '"Pressemeddelelser"; may be given more than once.'
+            ),
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Read and check the feed and say what would happen; nothing is written and "
@@ -68,8 +95,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, source, as_draft, redirects, dry_run, verbosity, **options):
         started = time.perf_counter()
+        allow_private = options["allow_private_addresses"]
         try:
-            data, url, is_file = load_feed(source)
+            data, url, is_file = load_feed(source, allow_private=allow_private)
             entries = read_feed(data, url=url)
         except FeedError as error:
             raise CommandError(str(error)) from None
@@ -77,7 +105,10 @@ class Command(BaseCommand):
             as_draft=as_draft,
             redirects=redirects,
             dry_run=dry_run,
+            overwrite=options["overwrite"],
+            skip_categories=options["skip_category"],
             files_allowed=is_file,
+            allow_private=allow_private,
             label=source,
             progress=self.progress if verbosity >= 1 else None,
         )
@@ -119,13 +150,33 @@ class Command(BaseCommand):
                 "rate": written / seconds,
             }
         self.stdout.write(summary % counts + pace)
+        if not total:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "The feed has no entries: nothing was imported. Is it the right "
+                        "address or file, and is its encoding right?"
+                    )
+                )
+            )
+            return
+        if report.changed_here:
+            self.stdout.write(
+                _(
+                    "Changed here since the import; left as they are (use --overwrite to "
+                    "replace them with the feed's version):"
+                )
+            )
+            for name in report.changed_here:
+                self.stdout.write(f"  - {name}")
         for heading, lines in (
             (_("Skipped:"), report.skipped),
             (_("Imported with problems:"), report.problems),
+            (_("Notes:"), report.notes),
         ):
             if lines:
                 self.stdout.write(heading)
                 for name, reason in lines:
                     self.stdout.write(f"  - {name}: {reason}")
-        if not report.skipped and not report.problems:
+        if not report.skipped and not report.problems and not report.changed_here:
             self.stdout.write(self.style.SUCCESS(_("No problems.")))
