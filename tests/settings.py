@@ -23,3 +23,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # Tasks run at once in the request, as most tests expect; the worker tests switch to the
 # database backend (the production setting) with the `database_tasks` fixture.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The second factor for staff (accounts/) is off for the suite, so that its many tests signing
+# in with force_login or a password keep testing what they test. The second factor's own
+# tests (tests/accounts/) turn it on with override_settings(NEWSROOM_REQUIRE_MFA=True).
+NEWSROOM_REQUIRE_MFA = False

@@ -40,5 +40,10 @@ class Command(BaseCommand):
             )
         give_role(user, role)
         self.stdout.write(f"{user.username} is {ROLES[role]}: log in at {settings.SITE_URL}/admin/")
+        if settings.NEWSROOM_REQUIRE_MFA:
+            self.stdout.write(
+                "At the first sign-in, after the password, the admin asks to set up a second "
+                "factor: an authenticator app, confirmed with a code, then ten recovery codes."
+            )
         if password and not os.environ.get("NEWSROOM_STAFF_PASSWORD"):
             self.stdout.write(f"Password: {password}  (shown once; change it in the admin)")

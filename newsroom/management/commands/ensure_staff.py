@@ -24,6 +24,11 @@ class Command(BaseCommand):
             password_file.chmod(0o600)
         login = f"{settings.SITE_URL}/admin/"
         self.stdout.write(f"Staff login: {login}  user: {username}")
+        if settings.NEWSROOM_REQUIRE_MFA:
+            self.stdout.write(
+                "At the first sign-in, after the password, the admin asks to set up a second "
+                "factor: an authenticator app, confirmed with a code, then ten recovery codes."
+            )
         if password_file.exists():
             password = password_file.read_text(encoding="utf-8").strip()
             self.stdout.write(
