@@ -7,7 +7,7 @@ page cache keeps responses under the content generation like any public page.
 """
 
 import functools
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -18,6 +18,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.html import escape, strip_tags
 
+from common.querystrings import canonical_query
 from common.richtext import sanitize_html
 from common.urls import absolute_url
 from newsroom.managers import (
@@ -60,7 +61,8 @@ def _page(request, queryset, serialize, prepare=lambda rows: rows):
         raise Http404(str(error)) from None
 
     def link(number):
-        query = {**request.GET.dict(), "page": number}
+        # Only the parameters the API reads: a page is kept for all who ask with others.
+        query = {**dict(parse_qsl(canonical_query(request))), "page": number}
         return absolute_url(f"{request.path}?{urlencode(query)}")
 
     return _json(

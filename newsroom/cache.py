@@ -37,6 +37,7 @@ from django.utils.cache import get_max_age, patch_response_headers
 from django.utils.http import parse_http_date_safe
 
 from common.generation import GENERATION_KEY, content_changed  # noqa: F401 (re-exported)
+from common.querystrings import canonical_query
 
 # Pages the front (PageCacheFront) keeps in each process, in bytes.
 LOCAL_COPIES_MAX_BYTES = 32 * 1024 * 1024
@@ -126,9 +127,14 @@ def _is_anonymous(request) -> bool:
 
 def _page_key(request, method: str) -> str:
     # Public pages vary on nothing (pages that do are not kept), and their language is in their
-    # address: the address is the key, with the build that rendered the page.
-    address = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False)
-    return f"newsroom-page.{_build()}.{method}.{address.hexdigest()}"
+    # address: the address is the key, with the build that rendered the page. Only the query
+    # parameters the page reads count (a random one makes no new copy), and not the host (the
+    # links a page prints come from SITE_URL), though it must be one we answer to.
+    request.get_host()  # DisallowedHost for any other: Django answers it
+    query = canonical_query(request)
+    address = f"{request.scheme}:{request.path}?{query}"
+    digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    return f"newsroom-page.{_build()}.{method}.{digest}"
 
 
 @functools.cache

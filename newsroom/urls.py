@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from common.querystrings import reads_query_parameters
 from media.views import editor_image_upload
 from newsroom import api, views
 from newsroom.sitemaps import sitemap_index, sitemap_section, sitemaps
@@ -58,3 +59,18 @@ def media_urlpatterns():
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     # Local-disk media for single-machine set-ups; with object storage the bucket serves it.
     urlpatterns += media_urlpatterns()
+
+# The query parameters each page reads (common.querystrings): any other is ignored, in the page
+# cache's key and wherever a page prints its own address.
+for _name in ("person-detail", "topic-detail", "archive", "archive-year", "archive-month"):
+    reads_query_parameters(f"newsroom:{_name}", "page")
+reads_query_parameters("newsroom:presskit", "page")
+reads_query_parameters("newsroom:release-list", "emne", "organisation", "aar", "page")
+reads_query_parameters("newsroom:organisation-detail", "dato", "page")
+reads_query_parameters("newsroom:search", "q")
+reads_query_parameters("newsroom:subscription-manage", "confirmed")
+reads_query_parameters("sitemap-section", "p")
+reads_query_parameters("api:releases", "topic", "organisation", "person", "page")
+for _name in ("people", "organisations", "topics"):
+    reads_query_parameters(f"api:{_name}", "page")
+reads_query_parameters("oembed", "url", "format", "maxwidth", "maxheight")

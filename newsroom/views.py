@@ -5,6 +5,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import caches
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +44,7 @@ from newsroom.parts import (
     index_rows,
     public_state,
     release_page_row,
+    render_build,
     with_kept_parts,
 )
 from newsroom.record import person_box
@@ -389,21 +391,40 @@ class TopicDetailView(ReleasesOfObjectView):
         return public_topics()
 
 
+PDF_KEPT_SECONDS = 7 * 24 * 3600
+
+
 def release_pdf(request, slug):
-    """The published release as a PDF, in its own language (newsroom.pdf)."""
-    release = get_object_or_404(PressRelease.objects.published().for_published_page(), slug=slug)
-    release = prefetch_live_parts([release])[0]
-    try:
-        # Imported here: WeasyPrint needs Pango, and a server without it still serves the rest.
-        from newsroom import pdf
-    except OSError:
-        logger.exception("PDFs cannot be made: WeasyPrint needs Pango (see README)")
-        return HttpResponse(
-            _("The PDF cannot be made on this server right now."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-    response = HttpResponse(pdf.release_pdf(release), content_type="application/pdf")
+    """The published release as a PDF, in its own language (newsroom.pdf): rendered once per
+    version of what the public sees, and kept (a PDF keeps both cores busy for a moment)."""
+    state = public_state(request)  # first: the PDF is kept under what was read before
+    release = PressRelease.objects.published().for_published_page().filter(slug=slug).first()
+    if release is None:
+        match PressRelease.objects.withdrawn_or_moved(slug):
+            case ("moved", moved):
+                return HttpResponsePermanentRedirect(
+                    reverse("newsroom:release-pdf", args=[moved.slug])
+                )
+            case ("gone", _release):
+                return render(request, "410.html", status=410)
+        raise Http404(_("No such press release."))
+    key = f"newsroom-pdf:{render_build()}:{release.pk}:{state.version}:{state.next_publication_at}"
+    cache = caches["default"]
+    document = cache.get(key) if state.version is not None else None
+    if document is None:
+        try:
+            # Imported here: WeasyPrint needs Pango, and a server without it serves the rest.
+            from newsroom import pdf
+        except OSError:
+            logger.exception("PDFs cannot be made: WeasyPrint needs Pango (see README)")
+            return HttpResponse(
+                _("The PDF cannot be made on this server right now."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        document = pdf.release_pdf(prefetch_live_parts([release])[0])
+        cache.set(key, document, PDF_KEPT_SECONDS)
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{release.slug}.pdf"'
     return response
 

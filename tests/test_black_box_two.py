@@ -137,3 +137,71 @@ def test_rss_category_and_creator_carry_no_markup(client, db):
     creator = item.find("{http://purl.org/dc/elements/1.1/}creator")
     assert creator is not None and creator.text == "&lt;b&gt;Fed&lt;/b&gt; forening"
     assert not feedparser.parse(response.content).bozo
+
+
+# 3. A query parameter a page does not read makes no new copy and is not printed.
+
+
+def _kept_pages():
+    from django.core.cache import caches
+
+    return [key for key in caches["default"]._cache if "newsroom-page." in key]
+
+
+def test_random_query_strings_add_no_cache_entries(client, seed_release):
+    for url in ["/feeds/rss/", "/", seed_release.get_absolute_url(), "/api/v1/releases/"]:
+        assert client.get(url).status_code == 200
+        kept = len(_kept_pages())
+        for number in range(5):
+            response = client.get(url, {"r": f"tilfaeldig{number}", "utm_source": "x"})
+            assert response.status_code == 200, url
+            assert "tilfaeldig" not in response.content.decode(), url
+        assert len(_kept_pages()) == kept, url
+
+
+def test_the_parameters_a_page_reads_still_make_their_own_page(client, seed_release):
+    topic = seed_release.topics.first()
+    other = PressReleaseFactory(title="En helt anden nyhed")
+    everything = client.get("/").content.decode()
+    assert other.title in everything
+    filtered = client.get("/", {"emne": topic.slug, "x": "1"}).content.decode()
+    assert other.title not in filtered and seed_release.title in filtered
+    english = client.get("/en/soeg/", {"q": "samskabelse", "junk": "1"}).content.decode()
+    assert seed_release.title in english
+    assert "junk" not in english
+    nothing = client.get("/en/soeg/", {"q": "zzzyyyxxx"}).content.decode()
+    assert seed_release.title not in nothing
+
+
+def test_the_apis_next_link_keeps_only_what_it_reads(client, db):
+    for _number in range(21):
+        PressReleaseFactory()
+    data = client.get("/api/v1/releases/", {"r": "tilfaeldig", "page": "1"}).json()
+    assert data["next"] == "http://testserver/api/v1/releases/?page=2"
+
+
+def test_a_pdf_is_rendered_once_per_version_and_kept(client, seed_release, monkeypatch):
+    from newsroom import pdf
+
+    rendered = []
+    real = pdf.release_pdf
+    monkeypatch.setattr(pdf, "release_pdf", lambda release: rendered.append(1) or real(release))
+    url = f"{seed_release.get_absolute_url()}pdf/"
+    for number in range(4):
+        response = client.get(url, {"x": f"{number}"})
+        assert response.status_code == 200
+        assert response.content.startswith(b"%PDF")
+    assert len(rendered) == 1
+    seed_release.lead = "En ny indledning."
+    seed_release.save()
+    assert client.get(url).status_code == 200
+    assert len(rendered) == 2
+
+
+def test_a_withdrawn_releases_pdf_is_gone(client, seed_release, publisher):
+    from newsroom.services import release_unpublish
+
+    url = f"{seed_release.get_absolute_url()}pdf/"
+    assert client.get(url).status_code == 200
+    release_unpublish(release=seed_release, user=publisher)
+    assert client.get(url).status_code == 410

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from common.querystrings import canonical_query
 from common.urls import absolute_url
 
 register = template.Library()
@@ -61,7 +62,8 @@ def language_versions(context):
 
     request = context.get("request")
     path = request.path if request else "/"
-    query = request.META.get("QUERY_STRING", "") if request else ""
+    # Only what the page reads: the page is kept for everyone who asks with other parameters.
+    query = canonical_query(request) if request else ""
     current = get_language()
     # A release with versions in other languages: each language's link is that version.
     release_versions = context.get("release_versions")
