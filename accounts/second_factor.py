@@ -92,6 +92,7 @@ def confirm_app(request, device: TOTPDevice, code: str) -> bool:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     django_otp.login(request, device)
+    request.session.cycle_key()
     return True
 
 

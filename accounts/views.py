@@ -97,6 +97,8 @@ def verify(request):
         outcome = second_factor.check(user, form.cleaned_data[field], recovery=recovery)
         if outcome.ok:
             django_otp.login(request, outcome.device)
+            # A new session key for the verified session, as at the password.
+            request.session.cycle_key()
             if recovery:
                 left = second_factor.recovery_codes_left(user)
                 messages.warning(

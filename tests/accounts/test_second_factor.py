@@ -97,9 +97,11 @@ def test_a_password_alone_reaches_no_admin_page(client, seed_release):
     assert not admin.site.has_permission(request)
     user.is_verified = lambda: True
     assert admin.site.has_permission(request)
-    # The code opens them.
+    # The code opens them, in a new session key.
+    half_signed_in_key = client.session.session_key
     done = client.post(reverse("accounts:verify"), {"code": code_for(device), "next": "/admin/"})
     assert done["Location"] == "/admin/"
+    assert client.session.session_key != half_signed_in_key
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:newsroom_pressrelease_changelist")).status_code == 200
 
