@@ -106,13 +106,21 @@ def test_a_password_alone_reaches_no_admin_page(client, seed_release):
     assert client.get(reverse("admin:newsroom_pressrelease_changelist")).status_code == 200
 
 
-def test_the_public_pages_see_a_half_signed_in_user_as_anonymous(client, seed_release):
-    """A staff-only preview of a release is not shown on the password alone."""
+def test_a_draft_is_not_previewed_on_the_password_alone(client):
+    """Staff-only views outside the admin (here the release preview) see a session that has
+    not passed the second step as anonymous."""
+    from tests.factories import PressReleaseFactory
+
+    draft = PressReleaseFactory(draft=True, title="Hemmelig kladde om fusionen")
     user = make_staff()
-    with_app(user)
+    device = with_app(user)
     sign_in_with_password(client)
-    html = html_of(client.get(seed_release.get_absolute_url()))
-    assert "accounts/security" not in html and "Log ud" not in html
+    preview = reverse("newsroom:release-preview", args=[draft.pk])
+    response = client.get(preview, follow=True)
+    assert "Hemmelig kladde" not in html_of(response)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:verify"))
+    client.post(reverse("accounts:verify"), {"code": code_for(device)})
+    assert "Hemmelig kladde" in html_of(client.get(preview))
 
 
 def test_first_sign_in_enrols_an_app_then_shows_ten_recovery_codes_once(client, time_machine):
