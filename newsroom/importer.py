@@ -26,6 +26,7 @@ them) gives way to that whole paragraph as the lead; without any summary the fir
 is the lead.
 """
 
+import codecs
 import contextlib
 import datetime
 import functools
@@ -42,6 +43,7 @@ import urllib.parse
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -52,6 +54,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -67,9 +70,15 @@ from common.richtext import (
     sanitize_html,
 )
 from common.uploads import IMAGE_EXTENSIONS, pillow_guard, validate_image_file
-from media.models import Image
+from media.models import Image, MediaContact
 from media.services import delete_image_files, image_create
-from newsroom.models import PressRelease, ReleaseImage, ReleaseSource, Topic
+from newsroom.models import (
+    PressRelease,
+    ReleaseContact,
+    ReleaseImage,
+    ReleaseSource,
+    Topic,
+)
 
 MRSS = "{http://search.yahoo.com/mrss/}"
 FEED_MAX_BYTES = 200 * 1024 * 1024
@@ -99,6 +108,7 @@ class FeedEntry:
     title: str
     link: str = ""
     published: datetime.datetime | None = None
+    updated: datetime.datetime | None = None
     summary: str = ""
     summary_html: str = ""
     content_html: str = ""
@@ -106,6 +116,8 @@ class FeedEntry:
     image_url: str = ""
     image_type: str = ""
     image_credit: str = ""
+    # Photos beyond the first (further enclosures or media:content): named in the report.
+    other_images: list[str] = field(default_factory=list)
     author: str = ""
     language: str = ""
     base_url: str = ""
@@ -141,8 +153,36 @@ def load_feed(source: str, *, allow_private: bool = False) -> tuple[bytes, str, 
     return data, "", True
 
 
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
+
+
+def _by_byte_order_mark(data: bytes) -> bytes:
+    """UTF-8 without a byte order mark. A byte order mark names the encoding whatever the XML
+    declaration says (XML 1.0, appendix F), and the parsers must not read another one there."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise FeedError(
+                    _("The file starts as %(encoding)s but is not: %(error)s")
+                    % {"encoding": encoding.upper(), "error": error}
+                ) from None
+            text = XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+            return text.encode("utf-8")
+    return data
+
+
 def read_feed(data: bytes, *, url: str = "") -> list[FeedEntry]:
     """The entries of an RSS, Atom or JSON feed; FeedError if it is none of them."""
+    data = _by_byte_order_mark(data)
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start in (b"{", b"["):
         return _read_json_feed(data, url)
@@ -228,8 +268,10 @@ def _entry_from_feedparser(entry, home: str, language: str) -> FeedEntry:
     if summary_detail:
         value = summary_detail.get("value") or ""
         summary_html = value if "html" in (summary_detail.get("type") or "") else ""
-    moment = entry.get("published_parsed") or entry.get("updated_parsed")
-    image_url, image_type = _feedparser_image(entry)
+    published = _feedparser_date(entry, "published") or _feedparser_date(entry, "updated")
+    updated = _feedparser_date(entry, "updated")
+    images = _feedparser_images(entry)
+    image_url, image_type = images[0] if images else ("", "")
     credit = next(
         (c["content"].strip() for c in entry.get("media_credit") or [] if c.get("content")), ""
     )
@@ -238,7 +280,8 @@ def _entry_from_feedparser(entry, home: str, language: str) -> FeedEntry:
         guid=(entry.get("id") or "").strip() or link,
         title=_plain(entry.get("title_detail")),
         link=link,
-        published=datetime.datetime(*moment[:6], tzinfo=datetime.UTC) if moment else None,
+        published=published,
+        updated=updated,
         summary=_plain(summary_detail),
         summary_html=summary_html,
         content_html=content_html,
@@ -246,6 +289,7 @@ def _entry_from_feedparser(entry, home: str, language: str) -> FeedEntry:
         image_url=urllib.parse.urljoin(base, image_url) if image_url else "",
         image_type=image_type,
         image_credit=credit,
+        other_images=[urllib.parse.urljoin(base, url) for url, _type in images[1:]],
         author=author.strip(),
         language=(entry.get("title_detail") or {}).get("language") or language,
         base_url=base,
@@ -260,17 +304,41 @@ def _is_image(url: str, mime_type: str, medium: str = "") -> bool:
     return PurePosixPath(urllib.parse.urlsplit(url).path).suffix.lower() in IMAGE_EXTENSIONS
 
 
-def _feedparser_image(entry) -> tuple[str, str]:
-    """The enclosure that is an image, else the Media RSS content that is one."""
-    for enclosure in entry.get("enclosures") or []:
-        url = enclosure.get("href") or ""
-        if url and _is_image(url, enclosure.get("type") or ""):
-            return url, enclosure.get("type") or ""
-    for media in entry.get("media_content") or []:
-        url = media.get("url") or ""
-        if url and _is_image(url, media.get("type") or "", media.get("medium") or ""):
-            return url, media.get("type") or ""
-    return "", ""
+def _feedparser_date(entry, name: str) -> datetime.datetime | None:
+    """A date of the entry; one without a time of day (dc:date 2005-07-04) is that day's
+    midnight in the newsroom's time zone, not UTC's."""
+    # dict.get: feedparser's own get gives the published date for a missing updated one
+    moment = dict.get(entry, f"{name}_parsed")
+    if not moment:
+        return None
+    if ":" not in (dict.get(entry, name) or ":"):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return datetime.datetime(*moment[:3], tzinfo=zone)
+    return datetime.datetime(*moment[:6], tzinfo=datetime.UTC)
+
+
+def _file_url(url: str) -> str:
+    """feedparser writes an Atom link's file:///path as file://path: the path again."""
+    if url.startswith("file://") and not url.startswith("file:///"):
+        return f"file:///{url[len('file://') :]}"
+    return url
+
+
+def _feedparser_images(entry) -> list[tuple[str, str]]:
+    """The enclosures that are images, then the Media RSS contents that are: (url, type)."""
+    images, seen = [], set()
+    candidates = [
+        (_file_url(e.get("href") or ""), e.get("type") or "", "")
+        for e in entry.get("enclosures") or []
+    ] + [
+        (m.get("url") or "", m.get("type") or "", m.get("medium") or "")
+        for m in entry.get("media_content") or []
+    ]
+    for url, mime_type, medium in candidates:
+        if url and url not in seen and _is_image(url, mime_type, medium):
+            seen.add(url)
+            images.append((url, mime_type))
+    return images
 
 
 def _read_json_feed(data: bytes, url: str) -> list[FeedEntry]:
@@ -294,6 +362,8 @@ def _json_date(value) -> datetime.datetime | None:
         moment = datetime.datetime.fromisoformat(str(value))
     except ValueError:
         return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value).strip()):
+        return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))  # a day: its start
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
@@ -317,12 +387,14 @@ def _entry_from_json(item: dict, home: str, language: str) -> FeedEntry:
     authors = item.get("authors") or [item.get("author")]
     author = authors[0] if isinstance(authors[0], dict) else {}
     moment = item.get("date_published") or item.get("date_modified")
+    modified = item.get("date_modified")
     tags = item.get("tags")
     return FeedEntry(
         guid=str(item.get("id") or "").strip() or link,
         title=" ".join(str(item.get("title") or "").split()),
         link=link,
         published=_json_date(moment) if moment else None,
+        updated=_json_date(modified) if modified else None,
         summary=" ".join(str(item.get("summary") or "").split()),
         content_html=str(item.get("content_html") or "")
         or text_to_html(str(item.get("content_text") or "")),
@@ -355,19 +427,44 @@ class LeadFigure:
 
 
 @dataclass
+class FoundContact:
+    """A person in the text's closing contact block."""
+
+    name: str
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
 class Content:
     lead: str
     body: str
     figure: LeadFigure | None = None
+    # The leading figure's photo, for an entry without an image of its own (WordPress).
+    image_url: str = ""
+    contacts: list[FoundContact] = field(default_factory=list)
+    # What was in the text and is not kept, for the report.
+    left_out: list[str] = field(default_factory=list)
 
 
-LEADING_FIGURE = re.compile(r"\s*<figure>(?P<inner>(?:(?!</?figure\b).)*)</figure>", re.S)
+FIGURE = r"<figure(?:\s[^>]*)?>(?P<inner>(?:(?!</?figure\b).)*)</figure>"
+LEADING_FIGURE = re.compile(rf"\s*{FIGURE}", re.S)
+ANY_FIGURE = re.compile(FIGURE, re.S)
 PARAGRAPH = re.compile(r"\s*<p>(?P<inner>(?:(?!</?p\b).)*)</p>", re.S)
 FIGCAPTION = re.compile(r"<figcaption>(?P<inner>.*?)</figcaption>", re.S)
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 ALT = re.compile(r'\salt="([^"]*)"')
+SRC = re.compile(r'\ssrc="([^"]*)"')
 CREDIT_SPAN = re.compile(r'\s*<span class="credit">(?:(?!</span>).)*</span>', re.S)
 EXCERPT_END = " .…[]"
+# What a feed embeds that no body here shows (read before cleaning, which drops it).
+EMBED = re.compile(
+    r"<(?P<kind>iframe|video|audio|embed|object|source|script)\b[^>]*?\s(?:src|data)\s*=\s*"
+    r"[\"'](?P<url>[^\"']+)",
+    re.I,
+)
+BLOCK_ELEMENTS = re.compile(r"<(?:p|h[1-6]|ul|ol|li|figure|table|blockquote)\b")
 
 
 @functools.cache
@@ -385,6 +482,10 @@ def _own_url(value: str) -> str:
     if value.startswith(f"{settings.SITE_URL}/"):
         return value[len(settings.SITE_URL) :]
     return value
+
+
+def _is_own_media(url: str) -> bool:
+    return url.startswith(settings.MEDIA_URL) and "//" not in url[len(settings.MEDIA_URL) :]
 
 
 def _normalised(content_html: str, base_url: str) -> str:
@@ -409,34 +510,121 @@ def _normalised(content_html: str, base_url: str) -> str:
     )
 
 
+def _embeds(source: str, base_url: str) -> list[str]:
+    found = []
+    for match in EMBED.finditer(source):
+        url = html.unescape(match["url"]).strip()
+        url = urllib.parse.urljoin(base_url, url) if base_url else url
+        text = _("embedded %(kind)s %(url)s left out: a text here shows no embedded media") % {
+            "kind": match["kind"].lower(),
+            "url": url,
+        }
+        if text not in found:
+            found.append(text)
+    return found
+
+
 def split_content(entry: FeedEntry, *, has_image: bool) -> Content:
     """The lead and the body text of an entry, without what the feed adds (see the module's
     docstring). The body is cleaned as every stored body is (common.richtext)."""
     source = entry.content_html or entry.summary_html or text_to_html(entry.summary)
+    left_out = _embeds(source, entry.base_url)
     text = _normalised(source, entry.base_url)
     text = CREDIT_SPAN.sub("", text)
-    figure = None
-    if has_image and (match := LEADING_FIGURE.match(text)) and IMG_TAG.search(match["inner"]):
-        figure = _lead_figure(match["inner"])
-        text = text[match.end() :]
-    # Our feeds put a release's correction notes first ("Rettet <date>: ..."): kept with the
-    # text, after the lead, so no note is lost and the lead is still found.
-    corrections = ""
-    while (match := PARAGRAPH.match(text)) and _is_correction_note(match["inner"]):
-        corrections += match[0].strip()
-        text = text[match.end() :]
+    description_only = not entry.content_html
     # Without content, the summary is the whole text (an RSS description, say).
     lead = entry.summary if entry.content_html else ""
-    if match := PARAGRAPH.match(text):
-        paragraph = html_to_text(match["inner"])
-        excerpt = lead.rstrip(EXCERPT_END)
-        if not lead or paragraph == lead or (excerpt and paragraph.startswith(excerpt)):
-            lead = paragraph
+    figure, image_url, lead_found, first = None, "", False, True
+    # Before the text proper, in any order: the lead photo's figure, our feeds' correction
+    # notes ("Rettet <date>: ..."; kept with the text, after the lead) and a first paragraph
+    # that says the summary again.
+    corrections, kept_first = "", ""
+    while True:
+        if figure is None and (match := LEADING_FIGURE.match(text)):
+            img = IMG_TAG.search(match["inner"])
+            src = html.unescape(found[1]) if img and (found := SRC.search(img[0])) else ""
+            # Ours (an export of this newsroom) starts with the lead photo; a photo from the
+            # old site is its lead photo wherever it stands before the text.
+            if img and ((has_image and first) or (src and not _is_own_media(src))):
+                figure = _lead_figure(match["inner"])
+                if not has_image:
+                    image_url = src
+                text, first = text[match.end() :], False
+                continue
+            break
+        match = PARAGRAPH.match(text)
+        if match and _is_correction_note(match["inner"]):
+            corrections += match[0].strip()
             text = text[match.end() :]
-    elif not lead and "<" not in text:
-        lead, text = html_to_text(text), ""  # a few words without markup: a lead, no body
-    body = sanitize_html(corrections + _without_contact_block(text))
-    return Content(lead=lead, body=body, figure=figure)
+            continue
+        if match and not lead_found:
+            paragraph = html_to_text(match["inner"])
+            excerpt = lead.rstrip(EXCERPT_END)
+            if paragraph and (
+                not lead or paragraph == lead or (excerpt and paragraph.startswith(excerpt))
+            ):
+                lead, lead_found, first = paragraph, True, False
+                text = text[match.end() :]
+                if description_only and "<a " in match["inner"]:
+                    kept_first = match[0].strip()  # the lead is plain text: its links stay
+                continue
+        break
+    if not lead and text.strip() and not BLOCK_ELEMENTS.search(text):
+        # A few words with inline markup at most: the lead, and the body if it has links.
+        lead = html_to_text(text)
+        text = f"<p>{text.strip()}</p>" if "<a " in text else ""
+    elif not lead and text.strip():
+        lead = _first_words(text)
+    text, contacts = _without_contact_block(text)
+    text, images = _without_foreign_images(text)
+    body = sanitize_html(corrections + kept_first + text)
+    return Content(
+        lead=lead,
+        body=body,
+        figure=figure,
+        image_url=image_url,
+        contacts=contacts,
+        left_out=left_out + images,
+    )
+
+
+def _first_words(text: str, limit: int = 300) -> str:
+    """A lead for a text that has no first paragraph to give (it starts with a heading)."""
+    words = html_to_text(text)
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _without_foreign_images(text: str) -> tuple[str, list[str]]:
+    """The text without figures whose photo is from another site (a caption left alone would
+    stay) or that only wrap an embed, and what was left out."""
+    left_out = []
+
+    def image_left_out(src: str):
+        left_out.append(
+            _(
+                "image %(url)s in the text left out: a text here shows only photos from this "
+                "newsroom's media library (add it there and into the text if it is needed)"
+            )
+            % {"url": src}
+        )
+
+    def figure(match: re.Match) -> str:
+        sources = [html.unescape(s) for s in SRC.findall(match["inner"])]
+        foreign = [s for s in sources if not _is_own_media(s)]
+        for src in foreign:
+            image_left_out(src)
+        if foreign or "embed" in match[0][: match.start("inner") - match.start()]:
+            return ""
+        return match[0]
+
+    text = ANY_FIGURE.sub(figure, text)
+    for img in IMG_TAG.findall(text):
+        src = SRC.search(img)
+        if src and not _is_own_media(html.unescape(src[1])):
+            image_left_out(html.unescape(src[1]))
+    return text, left_out
 
 
 def _is_correction_note(paragraph: str) -> bool:
@@ -462,23 +650,158 @@ def _lead_figure(inner: str) -> LeadFigure:
     )
 
 
-def _without_contact_block(text: str) -> str:
-    headings = [
-        f"<h2>{html.escape(h, quote=False)}</h2>"
-        for h in _in_every_language("For further information")
-    ]
-    start = max(text.rfind(heading) for heading in headings)
-    if start == -1:
-        return text
-    rest = text[text.index("</h2>", start) + len("</h2>") :]
-    paragraphs = list(PARAGRAPH.finditer(rest))
-    if (
-        paragraphs
-        and "".join(p[0] for p in paragraphs) == rest.rstrip()
-        and all('href="tel:' in p["inner"] or 'href="mailto:' in p["inner"] for p in paragraphs)
-    ):
-        return text[:start]
-    return text
+# The closing contact block -------------------------------------------------------------------
+
+CONTACT_HEADINGS = (
+    "for yderligere oplysninger",
+    "for yderligere information",
+    "for mere information",
+    "yderligere oplysninger",
+    "pressekontakter",
+    "pressekontakt",
+    "mediekontakter",
+    "mediekontakt",
+    "kontaktpersoner",
+    "kontaktperson",
+    "kontakt",
+    "for further information",
+    "for more information",
+    "further information",
+    "media contacts",
+    "media contact",
+    "press contacts",
+    "press contact",
+    "contacts",
+    "contact",
+)
+CONTACT_BLOCK = re.compile(
+    r"<(?P<tag>p|h[2-4])>(?P<inner>(?:(?!</?(?:p|h[2-4])\b).)*)</(?P=tag)>", re.S
+)
+# Words between the heading and the first name: "For yderligere oplysninger kontakt venligst:"
+LEAD_IN = re.compile(
+    r"^(?:[\s:,.;–-]+|(?:kontakt|kontakte|venligst|gerne|henvendelse|rette|til|please|"
+    r"contact|reach|at)\b)+",
+    re.I,
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w@])\+?\d[\d \-.()/]{6,}\d(?![\w@])")
+CONTACT_LABELS = re.compile(
+    r"(?<!\w)(?:tlf|tel|telefon|phone|mobil|mobile|mob|cell|direkte|direct|e-?mail|mail|"
+    r"e-post)(?!\w)\.?\s*:?",
+    re.I,
+)
+SEPARATORS = re.compile(r"\s*[,;/|]\s*(?:[,;/|]\s*)+")
+NAME_PARTICLES = {"von", "van", "de", "der", "den", "la", "le", "af", "du", "da"}
+
+
+@functools.cache
+def _contact_heading() -> re.Pattern:
+    headings = set(CONTACT_HEADINGS) | {
+        h.casefold() for h in _in_every_language("For further information")
+    }
+    alternatives = "|".join(re.escape(h) for h in sorted(headings, key=len, reverse=True))
+    return re.compile(rf"^\W*(?:{alternatives})(?!\w)", re.I)
+
+
+def _without_contact_block(text: str) -> tuple[str, list[FoundContact]]:
+    """The text without its closing contact block, and the people in it.
+
+    The block starts with a heading or paragraph that begins "For yderligere oplysninger",
+    "Kontakt", "Pressekontakt", "For further information", "Media contact" (…) and runs to the
+    end of the text in lines of names, titles, phone numbers and e-mail addresses only: each
+    person with a name and a phone or an e-mail. Anything else there and it is the release's
+    own text, kept.
+    """
+    blocks = list(CONTACT_BLOCK.finditer(text))
+    for index, block in enumerate(blocks):
+        heading = _contact_heading().match(_lines(block["inner"])[0])
+        if not heading:
+            continue
+        rest = blocks[index:]
+        gaps = [text[a.end() : b.start()] for a, b in zip(rest, rest[1:], strict=False)]
+        if text[rest[-1].end() :].strip() or any(gap.strip() for gap in gaps):
+            continue
+        contacts = _read_contacts([b["inner"] for b in rest])
+        if contacts:
+            return text[: block.start()].rstrip(), contacts
+    return text, []
+
+
+def _lines(inner: str) -> list[str]:
+    inner = re.sub(r'<a href="mailto:([^"?]*)[^"]*">.*?</a>', r" \1 ", inner, flags=re.S)
+    return [html_to_text(line) for line in re.split(r"<br\s*/?>", inner)]
+
+
+def _read_contacts(blocks: list[str]) -> list[FoundContact]:
+    """The people in the block's paragraphs; empty if any line is not a contact's."""
+    groups = [_lines(inner) for inner in blocks]
+    first = groups[0]
+    first[0] = LEAD_IN.sub("", first[0][_contact_heading().match(first[0]).end() :])
+    people: list[dict] = []
+    current = None
+    for group in groups:
+        for line in group:
+            emails = EMAIL.findall(line)
+            rest = EMAIL.sub(" ", line)
+            phones = [
+                m[0].strip()
+                for m in PHONE.finditer(rest)
+                if 8 <= len(re.sub(r"\D", "", m[0])) <= 15
+            ]
+            for phone in phones:
+                rest = rest.replace(phone, " ")
+            rest = SEPARATORS.sub(", ", CONTACT_LABELS.sub(" ", rest))
+            rest = " ".join(rest.split()).strip(" ,.;:/|–-")
+            if rest:
+                if current and (current["phone"] or current["email"]):
+                    people.append(current)
+                    current = None
+                current = current or {"texts": [], "phone": "", "email": ""}
+                current["texts"].append(rest)
+            if emails or phones:
+                current = current or {"texts": [], "phone": "", "email": ""}
+                current["email"] = current["email"] or (emails[0] if emails else "")
+                current["phone"] = current["phone"] or (phones[0] if phones else "")
+        if current and (current["phone"] or current["email"]):
+            people.append(current)
+            current = None
+    if current:
+        people.append(current)  # a name without a way to reach them: not a contact block
+    contacts = []
+    for person in people:
+        texts = person["texts"]
+        if not texts or len(texts) > 3 or not (person["phone"] or person["email"]):
+            return []
+        name, _comma, title = texts[0].partition(",")
+        title = ", ".join(t for t in [title.strip(), *texts[1:]] if t)
+        if not _looks_like_a_name(name.strip()) or len(title) > 200:
+            return []
+        contacts.append(
+            FoundContact(
+                name=name.strip(), title=title, phone=person["phone"][:40], email=person["email"]
+            )
+        )
+    return contacts
+
+
+def _looks_like_a_name(name: str) -> bool:
+    words = name.split()
+    return (
+        2 <= len(words) <= 5
+        and len(name) <= 100
+        and not any(ch.isdigit() for ch in name)
+        and all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words)
+    )
+
+
+def phone_key(phone: str) -> str:
+    """A phone number's digits without the Danish country code: +45 12 34 56 78 is 12345678."""
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("0045"):
+        digits = digits[4:]
+    elif digits.startswith("45") and len(digits) == 10:
+        digits = digits[2:]
+    return digits
 
 
 # Images --------------------------------------------------------------------------------------
@@ -767,6 +1090,7 @@ class Plan:
     lead: str
     body: str
     publish_at: datetime.datetime
+    updated_at: datetime.datetime
     language: str
     topics: list[str]
     original_url: str
@@ -777,6 +1101,7 @@ class Plan:
     author: str
     # The path of the entry's link, for --redirects (kept even when the address is not).
     old_path: str = ""
+    contacts: list[FoundContact] = field(default_factory=list)
     # What the report says about the entry beyond its counts: (what, is it a problem).
     notes: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -797,6 +1122,8 @@ class Plan:
             figure.caption,
             figure.credit,
         ]
+        if self.contacts:  # (entries without any keep the fingerprint they had)
+            values.append([[c.name, c.title, c.phone, c.email] for c in self.contacts])
         return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
     @property
@@ -822,6 +1149,7 @@ def plan_entry(entry: FeedEntry, *, skip_categories: frozenset[str] = frozenset(
     content = split_content(entry, has_image=bool(entry.image_url))
     if not content.lead and not content.body:
         raise Skip(_("it has no text"))
+    image_url = entry.image_url or content.image_url
     languages = {code for code, _name in settings.LANGUAGES}
     language = (entry.language or "").split("-")[0].lower()
     topics, seen = [], set()
@@ -832,7 +1160,14 @@ def plan_entry(entry: FeedEntry, *, skip_categories: frozenset[str] = frozenset(
         if topic and topic.casefold() not in seen:
             seen.add(topic.casefold())
             topics.append(topic)
-    notes = []
+    notes = [(text, True) for text in content.left_out]
+    notes += [
+        (
+            _("photo %(url)s left out: only an entry's first photo is imported") % {"url": url},
+            True,
+        )
+        for url in entry.other_images
+    ]
     original_url = entry.link if len(entry.link) <= 1000 else ""
     link = urllib.parse.urlsplit(entry.link)
     if original_url and not (link.scheme.lower() in ("http", "https") and link.netloc):
@@ -857,15 +1192,18 @@ def plan_entry(entry: FeedEntry, *, skip_categories: frozenset[str] = frozenset(
         lead=content.lead,
         body=content.body,
         publish_at=entry.published.replace(microsecond=0),
+        # The entry's own time, never the import's: our feeds, API and sitemap show it.
+        updated_at=max(entry.updated or entry.published, entry.published).replace(microsecond=0),
         language=language if language in languages else settings.LANGUAGE_CODE,
         topics=topics,
         original_url=original_url,
-        image_url=entry.image_url if len(entry.image_url) <= 1000 else "",
+        image_url=image_url if len(image_url) <= 1000 else "",
         image_type=entry.image_type,
         figure=content.figure,
         credit=entry.image_credit,
         author=entry.author,
         old_path=old_path if old_path.startswith("/") else "",
+        contacts=content.contacts,
         notes=notes,
     )
 
@@ -918,6 +1256,7 @@ class FeedImporter:
         self._sources = None
         self._topics = None
         self._redirects = None
+        self._contacts = None
         self._images = {}
 
     def run(self, entries: list[FeedEntry]) -> ImportReport:
@@ -975,6 +1314,7 @@ class FeedImporter:
                 return
             if self.dry_run:
                 self._tell(plan)
+                self.report.notes.extend(self._contacts_for(plan, create=False)[1])
                 (self.report.updated if source else self.report.imported).append(plan.title)
                 return
             self._write(plan, source, redirect)
@@ -1015,12 +1355,15 @@ class FeedImporter:
         created_image = self._create_image(plan, upload, credit) if upload is not None else None
         try:
             with transaction.atomic():
-                release = self._save_release(plan, source, created_image or release_image, redirect)
+                release, notes = self._save_release(
+                    plan, source, created_image or release_image, redirect
+                )
         except Exception as error:
             if created_image is not None:
                 delete_image_files(created_image)
                 created_image.delete()
-            self._topics = None  # topics made in the rolled-back transaction are gone
+            # topics and contacts made in the rolled-back transaction are gone
+            self._topics = self._contacts = None
             self.report.skipped.append(
                 (plan.title, _("it could not be saved: %(error)s") % {"error": error})
             )
@@ -1028,6 +1371,7 @@ class FeedImporter:
         if created_image is not None:
             self._images[plan.image_url] = created_image
         self._tell(plan)
+        self.report.notes.extend(notes)
         (self.report.updated if source else self.report.imported).append(release.title)
 
     def _imported_image(self, plan: Plan) -> Image | None:
@@ -1051,7 +1395,19 @@ class FeedImporter:
             self._image_problem(plan, error)
             return None, ""
         figure = plan.figure or LeadFigure()
-        credit = plan.credit or figure.credit or _exif_artist(upload) or plan.author
+        credit = plan.credit or figure.credit or _exif_artist(upload)
+        if not credit and plan.author:
+            credit = plan.author
+            self.report.problems.append(
+                (
+                    plan.title,
+                    _(
+                        "the photo's credit is the entry's author, %(name)s (dc:creator): the "
+                        "feed names no photographer, so check it"
+                    )
+                    % {"name": plan.author},
+                )
+            )
         if not credit:
             try:
                 validate_image_file(upload)  # a file that fails the checks is told so first
@@ -1100,7 +1456,7 @@ class FeedImporter:
         source: ReleaseSource | None,
         image: Image | None,
         redirect: str | None,
-    ) -> PressRelease:
+    ) -> tuple[PressRelease, list[tuple[str, str]]]:
         if source is None:
             release = PressRelease(guid=plan.own_uuid or uuid.uuid4())
             release._change_reason = _("Imported from %(feed)s") % {"feed": self.label}
@@ -1138,6 +1494,12 @@ class FeedImporter:
             self._link_lead_image(release, image)
         elif not plan.image_url and source is not None and source.image_url:
             release.image_links.filter(order=0).delete()  # the entry has lost its image
+        contacts, notes = self._contacts_for(plan, create=True)
+        if contacts:
+            self._link_contacts(release, contacts)
+        # The entry's updated time, not this import's (auto_now would say now).
+        PressRelease.objects.filter(pk=release.pk).update(updated_at=plan.updated_at)
+        release.updated_at = plan.updated_at
         source = source or ReleaseSource(release=release, guid=plan.guid)
         source.original_url = plan.original_url
         source.image_url = plan.image_url
@@ -1147,7 +1509,86 @@ class FeedImporter:
         self.sources[plan.guid] = source
         if redirect:
             self.redirects_taken[redirect] = plan.guid
-        return release
+        return release, notes
+
+    @staticmethod
+    def _link_contacts(release: PressRelease, contacts: list[MediaContact]) -> None:
+        """The release's contacts are the block's, in its order; a released one's record holds
+        them as publishing would have frozen them (its history record too: a restore)."""
+        release.contact_links.exclude(contact__in=contacts).delete()
+        for order, contact in enumerate(contacts):
+            ReleaseContact.objects.update_or_create(
+                release=release, contact=contact, defaults={"order": order}
+            )
+        if release.status not in PressRelease.RELEASED:
+            return
+        release.update_record()
+        PressRelease.objects.filter(pk=release.pk).update(record=release.record)
+        latest = release.history.order_by("-history_date", "-history_id").first()
+        if latest is not None:
+            type(latest).objects.filter(pk=latest.pk).update(record=release.record)
+
+    @property
+    def contact_index(self) -> dict[str, MediaContact]:
+        """The media contacts here by e-mail and by phone number, read once per run."""
+        if self._contacts is None:
+            self._contacts = {}
+            for contact in MediaContact.objects.select_related("person").order_by(
+                "-is_active", "pk"
+            ):
+                self._index_contact(contact)
+        return self._contacts
+
+    def _index_contact(self, contact: MediaContact) -> None:
+        if contact.email:
+            self._contacts.setdefault(f"email:{contact.email.casefold()}", contact)
+        if phone_key(contact.phone):
+            self._contacts.setdefault(f"phone:{phone_key(contact.phone)}", contact)
+
+    def _contacts_for(
+        self, plan: Plan, *, create: bool
+    ) -> tuple[list[MediaContact], list[tuple[str, str]]]:
+        """The media contacts of the entry's contact block: the one here with the same e-mail
+        address, else phone number, else a new one (not listed on the contacts page); and what
+        the report says about each."""
+        contacts, notes = [], []
+        for found in plan.contacts:
+            email = found.email
+            try:
+                validate_email(email)
+            except ValidationError:
+                email = ""
+            index = self.contact_index
+            contact = (email and index.get(f"email:{email.casefold()}")) or (
+                found.phone and index.get(f"phone:{phone_key(found.phone)}")
+            )
+            if contact:
+                message = _(
+                    "media contact %(contact)s: the one already in this newsroom with that "
+                    "e-mail address or phone number"
+                )
+            elif not email and not found.phone:
+                continue
+            else:
+                contact = MediaContact(
+                    name=found.name[:200],
+                    title=found.title[:200],
+                    phone=found.phone,
+                    email=email,
+                    is_listed=False,
+                )
+                if create:
+                    contact.save()
+                    self._index_contact(contact)
+                message = _(
+                    "media contact %(contact)s created from the text's contact block (not listed "
+                    "on the contacts page)"
+                )
+            label = f"{contact.display_name}, {contact.title} ({contact.email or contact.phone})"
+            notes.append((plan.title, message % {"contact": label}))
+            if contact not in contacts:
+                contacts.append(contact)
+        return contacts, notes
 
     def _status(self, publish_at: datetime.datetime) -> str:
         if self.as_draft:
