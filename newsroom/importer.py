@@ -17,9 +17,17 @@ What a newsroom's feed adds around the release's own text is recognised and not 
   JSON Feed `image`): the lead photo shown above the text. Its alt text, caption and a closing
   "Foto: NAME"/"Photo: NAME" credit go to the imported photo;
 - a first paragraph that says the summary again (ours: <p><strong>…</strong></p>): the lead;
-- a trailing "For yderligere oplysninger"/"For further information" heading followed only by
-  paragraphs with a phone or e-mail link: the contact block;
+- a closing contact block ("For yderligere oplysninger", "Kontakt:", "Pressekontakt", "For
+  further information", "Media contact", … then only lines of name, title, phone and e-mail):
+  the release's media contacts (`_without_contact_block`);
 - the photo credits our pages write after body images (<span class="credit">).
+
+A WordPress post's leading figure (class "wp-block-image") is read like a bare one, and is the
+entry's photo when it has no enclosure. Figures with photos from other sites go with their
+captions; they, embeds and further photos are named in the report.
+
+Everything fetched over the network comes from public addresses only (`fetch_url`): each name
+resolved once, checked (`address_refusal`) and connected to as checked, each redirect too.
 
 A summary that is the start of the text's first paragraph (an excerpt, as WordPress makes
 them) gives way to that whole paragraph as the lead; without any summary the first paragraph

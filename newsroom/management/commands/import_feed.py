@@ -10,25 +10,35 @@ DESCRIPTION = """\
 Import releases from another newsroom's feed: RSS 2.0, Atom 1.0 or JSON Feed 1.1, from a
 file or an http(s) address.
 
-Each entry becomes a release with its own publish time, title, lead (the summary, as plain
-text), body (cleaned like every body), topics (from its categories), the image from its
-enclosure or media:content as a press photo in the media library (credit from media:credit,
-the figure caption's "Foto: NAME", the file's EXIF Artist or the entry's dc:creator, in that
-order), its original address and its id, which our feeds go on using. Running the same
-import again changes nothing; a changed entry updates its release.
+Each entry becomes a release with its own publish time and updated time (never the import's;
+a date without a time is that day at 00:00 Copenhagen time), title, lead (the summary, as
+plain text), body (cleaned like every body), topics (from its categories, but for those named
+with --skip-category), the image from its enclosure or media:content, else the figure a
+WordPress post starts with, as a press photo in the media library (credit from media:credit,
+the figure caption's "Foto: NAME", the file's EXIF Artist or - named in the report - the
+entry's dc:creator, in that order), its media contacts (from the closing contact block), its
+original address (http(s) only) and its id, which our feeds go on using. Running the same
+import again changes nothing; a changed entry updates its release, unless the release was
+changed here since the import (listed; --overwrite replaces it).
 
 What a newsroom's feed adds around the release's text is recognised and not kept twice:
 a leading <figure> with the entry's image (its alt text, caption and credit go to the photo),
-a leading paragraph that repeats the summary, a trailing "For yderligere oplysninger" /
-"For further information" block of phone and e-mail paragraphs, and photo credits written
-after body images. A summary that is the start of the first paragraph gives way to that
-paragraph as the lead.
+a paragraph that repeats the summary (before or after that figure), a closing contact block
+("For yderligere oplysninger", "Kontakt:", "Pressekontakt", "For further information",
+"Media contact", then lines of name, title, phone and e-mail: the media contact here with
+that e-mail or phone, else a new unlisted one), and photo credits written after body images.
+A summary that is the start of the first paragraph gives way to that paragraph as the lead.
 
-Not kept: contacts, people, organisations and the byline (feeds do not carry them as data),
-images inside the body from other sites, and documents. Entries without a date are skipped;
-an image that fails the upload checks is left out and the release imported without it. Each
-release is saved in its own transaction, its photo just before it (removed again if the
-release cannot be saved). Imported releases send no e-mail alerts.
+Not kept, and named in the report: images inside the body from other sites, embedded video
+and iframes, photos beyond the first; people, organisations and the byline are not read.
+Entries without a date are skipped; an image that fails the upload checks is left out and
+the release imported without it. Each release is saved in its own transaction, its photo
+just before it (removed again if the release cannot be saved). Imported releases send no
+e-mail alerts.
+
+The feed and its images are fetched from public addresses only (not loopback, private,
+link-local, multicast, reserved or cloud metadata addresses, also after a redirect);
+--allow-private-addresses allows an intranet source.
 """
 
 
