@@ -279,21 +279,26 @@ STORAGES = {
 # S3-compatible object storage for uploads (needs `pip install .[s3]`).
 if os.environ.get("S3_BUCKET"):
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # Private objects; pages link to the app's /media/ address, which checks that the
+        # public may see the file and sends the reader on to a signed URL (media/storage.py).
+        "BACKEND": "media.storage.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": os.environ["S3_BUCKET"],
             "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("S3_REGION") or None,
             "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
             "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
-            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
             "file_overwrite": False,
-            "default_acl": None,
-            "querystring_auth": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
         },
     }
-# Serve uploaded media from Django itself (local disk, single machine set-ups).
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Files under /media/ are answered by the app, which first checks that something public shows
+# them (newsroom/files.py). Behind nginx, set MEDIA_ACCEL_REDIRECT to the `internal` location
+# that serves MEDIA_ROOT (deploy/nginx.conf: /protected-media/): the app then only checks, and
+# nginx sends the bytes.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 
 # Uploads larger than this are refused before any decoding.
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_MB", "25")) * 1024 * 1024

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from common.querystrings import reads_query_parameters
 from media.views import editor_image_upload
-from newsroom import api, views
+from newsroom import api, files, views
 from newsroom.sitemaps import sitemap_index, sitemap_section, sitemaps
 
 urlpatterns = [
@@ -39,25 +38,15 @@ urlpatterns = [
 # Danish at /, English under /en/: the language is the URL's (common.middleware).
 urlpatterns += i18n_patterns(path("", include("newsroom.app_urls")), prefix_default_language=False)
 
-# The folders whose files are public by design: press-photo masters and renditions (made by
-# media.services, metadata stripped), portraits and logos (re-encoded the same way). Nothing
-# else under MEDIA_ROOT is served by URL: documents go through their own view (as attachments,
-# for published releases only), and an upload being processed never.
-PUBLIC_MEDIA_FOLDERS = ("photos", "renditions", "portraits", "logos")
-
-
-def serve_public_media(request, path):
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
+# Uploaded files at their /media/ addresses, each only while something public shows it
+# (newsroom.files); with S3 the bucket is private and the app sends readers on to a signed URL.
 def media_urlpatterns():
     prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
-    folders = "|".join(PUBLIC_MEDIA_FOLDERS)
-    return [re_path(rf"^{prefix}(?P<path>(?:{folders})/[^/]+)$", serve_public_media)]
+    folders = "|".join(files.PUBLIC_MEDIA_FOLDERS)
+    return [re_path(rf"^{prefix}(?P<name>(?:{folders})/[^/]+)$", files.media_file)]
 
 
-if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
-    # Local-disk media for single-machine set-ups; with object storage the bucket serves it.
+if settings.MEDIA_URL.startswith("/"):
     urlpatterns += media_urlpatterns()
 
 # The query parameters each page reads (common.querystrings): any other is ignored, in the page

@@ -205,3 +205,90 @@ def test_a_withdrawn_releases_pdf_is_gone(client, seed_release, publisher):
     assert client.get(url).status_code == 200
     release_unpublish(release=seed_release, user=publisher)
     assert client.get(url).status_code == 410
+
+
+# 1. Files of releases the public may not see are not served.
+
+
+def _files_of(image):
+    return [image.public_url, *(rendition.file.url for rendition in image.renditions.all())]
+
+
+def test_a_withdrawn_releases_photo_and_renditions_are_not_served(client, seed_release, publisher):
+    from newsroom.services import release_unpublish
+
+    image = seed_release.lead_image
+    urls = _files_of(image)
+    assert len(urls) > 2
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "public" in response["Cache-Control"]
+    release_unpublish(release=seed_release, user=publisher)
+    for url in urls:
+        assert Client().get(url).status_code == 404, url
+
+
+def test_a_drafts_photos_are_for_staff_only(client, publisher_client):
+    from tests.factories import ImageFactory
+
+    image = ImageFactory()
+    PressReleaseFactory(draft=True, photos=[image])
+    for url in _files_of(image):
+        assert Client().get(url).status_code == 404, url
+        staff = publisher_client.get(url)
+        assert staff.status_code == 200, url
+        assert "private" in staff["Cache-Control"]
+
+
+def test_a_photo_in_a_body_is_served_while_its_release_is_public(db):
+    from tests.factories import ImageFactory
+
+    image = ImageFactory()
+    rendition = image.renditions.first()
+    release = PressReleaseFactory(
+        draft=True, body=f'<p>Tekst</p><p><img src="{rendition.file.url}" alt="Et foto"></p>'
+    )
+    assert Client().get(rendition.file.url).status_code == 404
+    release.status = PressRelease.Status.PUBLISHED
+    release.publish_at = release.created_at
+    release.save()
+    assert Client().get(rendition.file.url).status_code == 200
+
+
+def test_a_revoked_preview_links_renditions_are_not_served(publisher):
+    from newsroom.services import preview_link_issue, preview_link_revoke
+    from tests.factories import ImageFactory
+
+    image = ImageFactory()
+    release = PressReleaseFactory(scheduled=True, photos=[image])
+    release.status = PressRelease.Status.EMBARGOED
+    release.save()
+    url = image.renditions.first().file.url
+    assert Client().get(url).status_code == 404
+    link, _address = preview_link_issue(
+        release=release, user=publisher, name="Jens", email="jens@example.dk", outlet="Avisen"
+    )
+    assert Client().get(url).status_code == 200
+    preview_link_revoke(link=link, user=publisher)
+    assert Client().get(url).status_code == 404
+
+
+def test_uploads_as_they_came_and_documents_are_never_served_by_address(client, settings):
+    from pathlib import Path
+
+    for folder in ("images", "documents"):
+        (Path(settings.MEDIA_ROOT) / folder).mkdir(exist_ok=True)
+        (Path(settings.MEDIA_ROOT) / folder / "kept.jpg").write_bytes(b"\xff\xd8 not public")
+        assert client.get(f"/media/{folder}/kept.jpg").status_code == 404
+
+
+def test_behind_nginx_the_app_only_checks_and_nginx_sends_the_file(client, seed_release, settings):
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    image = seed_release.lead_image
+    response = client.get(image.public_url)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/protected-media/{image.master.name}"
+    assert response.content == b""
+    assert response["Content-Type"] == "image/jpeg"

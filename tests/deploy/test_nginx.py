@@ -123,7 +123,12 @@ http {{
 
 
 @pytest.fixture
-def nginx(live_server, settings, tmp_path, seed_release):
+def nginx(live_server, settings, tmp_path, seed_release, monkeypatch):
+    # Django's test server answers /media/ from MEDIA_ROOT itself, before the app's checks;
+    # production has no such thing, so neither does this test.
+    from django.test.testcases import _MediaFilesHandler
+
+    monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda self, path: False)
     static_root = tmp_path / "static"
     settings.STATIC_ROOT = static_root
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -146,6 +151,7 @@ def nginx(live_server, settings, tmp_path, seed_release):
             "/srv/newsroom/var/media/": f"{settings.MEDIA_ROOT}/",
         },
     )
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
     server = Nginx(prefix, site)
     tested = subprocess.run(server.command("-t"), capture_output=True, text=True, timeout=30)
     assert tested.returncode == 0, tested.stderr
@@ -213,10 +219,30 @@ def test_nginx_serves_static_and_public_media_from_disk(nginx, seed_release, set
     assert status == 200
     assert body == (Path(settings.MEDIA_ROOT) / image.master.name).read_bytes()
     assert headers["Content-Type"] == "image/jpeg"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "public" in headers["Cache-Control"]
+    assert "X-Accel-Redirect" not in headers
+    # The internal location cannot be asked for directly.
+    assert nginx.get(f"/protected-media/{image.master.name}")[0] == 404
     # Outside the public folders nothing is served, even when the file exists.
     (Path(settings.MEDIA_ROOT) / "documents").mkdir(exist_ok=True)
     (Path(settings.MEDIA_ROOT) / "documents" / "secret.pdf").write_bytes(b"%PDF-1.4")
     assert nginx.get("/media/documents/secret.pdf")[0] == 404
+
+    # Withdrawn: the photo and its renditions answer 404 through nginx too.
+    from django.utils import timezone
+
+    from newsroom.models import PressRelease
+
+    PressRelease.objects.filter(pk=seed_release.pk).update(
+        status=PressRelease.Status.UNPUBLISHED, updated_at=timezone.now()
+    )
+    from common.generation import content_changed
+
+    content_changed()
+    assert nginx.get(url)[0] == 404
+    rendition = image.renditions.first()
+    assert nginx.get(rendition.file.url)[0] == 404
 
 
 @pytest.mark.django_db(transaction=True)
@@ -231,12 +257,13 @@ def test_nginx_redirects_plain_http_to_https(nginx):
 
 @pytest.mark.django_db(transaction=True)
 def test_nginx_tells_the_app_the_request_came_over_https(nginx, settings, seed_release):
-    # Production trusts X-Forwarded-Proto (HTTPS=1); the app then builds https:// URLs from
-    # the request, as the sitemap does. Without the header it would see plain HTTP (and with
-    # SECURE_SSL_REDIRECT redirect every page to itself for ever).
+    # Production trusts X-Forwarded-Proto (HTTPS=1) and redirects plain HTTP to HTTPS. Without
+    # the header the app would see plain HTTP and redirect every page to itself for ever.
+    # (Links the app writes come from SITE_URL, whatever the request says.)
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
     status, _, body = nginx.get("/sitemap.xml")
     assert status == 200
     locations = re.findall(rb"<loc>([^<]+)</loc>", body)
     assert locations
-    assert all(url.startswith(b"https://127.0.0.1/") for url in locations), locations[:3]
+    assert all(url.startswith(settings.SITE_URL.encode()) for url in locations), locations[:3]

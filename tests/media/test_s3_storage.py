@@ -2,8 +2,9 @@
 
 The storage is configured exactly as production configures it: the S3_* environment variables
 read by newsroom/settings.py. A press photo goes in through the admin (media.services.
-image_process); its master and renditions land in the bucket, nothing else does, and the URLs
-the public pages show are the bucket's and answer with those bytes.
+image_process); its master and renditions land in the bucket as private objects, nothing else
+does; pages link to the app's /media/ addresses, which send a reader on to a short-lived signed
+URL of the bucket only while something public shows the file.
 """
 
 import html
@@ -14,11 +15,11 @@ import urllib.request
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from media.models import Image
 from newsroom.models import ReleaseImage
-from newsroom.urls import PUBLIC_MEDIA_FOLDERS
 from tests.deploy.support import BASE_DIR, free_port
 from tests.factories import PressReleaseFactory, jpeg_bytes
 
@@ -51,25 +52,7 @@ def s3_endpoint():
     client.create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
     )
-    # Public read for the public folders only, as README says to set up the bucket (the app
-    # sets no ACLs): documents and uploads being processed stay private.
-    public = [f"arn:aws:s3:::{BUCKET}/{folder}/*" for folder in PUBLIC_MEDIA_FOLDERS]
-    client.put_bucket_policy(
-        Bucket=BUCKET,
-        Policy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": "*",
-                        "Action": "s3:GetObject",
-                        "Resource": public,
-                    }
-                ],
-            }
-        ),
-    )
+    # No bucket policy: objects are private, readers come with the app's signed URLs.
     yield endpoint, client
     server.stop()
 
@@ -89,7 +72,7 @@ def s3_storage(s3_endpoint, settings, monkeypatch):
         monkeypatch.setenv(name, value)
     # The production settings module, read afresh with these variables.
     production = runpy.run_path(str(BASE_DIR / "newsroom" / "settings.py"))
-    assert production["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert production["STORAGES"]["default"]["BACKEND"] == "media.storage.PrivateS3Storage"
     settings.STORAGES = {**settings.STORAGES, "default": production["STORAGES"]["default"]}
     settings.SECURE_CSP = production["SECURE_CSP"]
     yield client
@@ -135,6 +118,11 @@ def test_a_press_photo_uploaded_in_the_admin_lands_in_the_bucket_and_pages_show_
     assert all(r.file.name.startswith("renditions/") for r in renditions)
     assert bucket_keys(s3_storage) == expected
 
+    # Private objects: no grant to everyone.
+    for key in expected:
+        grants = s3_storage.get_object_acl(Bucket=BUCKET, Key=key)["Grants"]
+        assert not any("AllUsers" in str(grant.get("Grantee")) for grant in grants), key
+
     release = PressReleaseFactory(title="Ny direktør i skyen")
     ReleaseImage.objects.create(release=release, image=image, order=0)
     page = client.get(release.get_absolute_url())
@@ -142,16 +130,23 @@ def test_a_press_photo_uploaded_in_the_admin_lands_in_the_bucket_and_pages_show_
     text = html.unescape(page.content.decode())
     shown = set(re.findall(r'(?:src|srcset|content)="([^"]+)"', text))
     shown_urls = {url.split(" ")[0] for value in shown for url in value.split(", ")}
-    bucket_urls = {url for url in shown_urls if url.startswith(endpoint)}
-    # Every rendition of the lead photo is offered from the bucket, with the master for
-    # Open Graph when no large rendition fits, and the bucket answers each with its bytes.
-    assert {r.file.url for r in renditions} <= bucket_urls
-    for url in bucket_urls:
-        key = url.removeprefix(f"{endpoint}/{BUCKET}/")
+    media_urls = {
+        url.removeprefix("http://testserver") for url in shown_urls if "/media/" in url
+    }
+    assert not any(endpoint in url for url in shown_urls)  # never the bucket's own address
+    # Every rendition of the lead photo is offered at the app's address, which sends the
+    # reader on to a signed URL of the bucket that answers with the file's bytes.
+    assert {r.file.url for r in renditions} <= media_urls
+    for url in media_urls:
+        key = url.removeprefix("/media/")
         assert key in expected, url
+        answer = client.get(url)
+        assert answer.status_code == 302, url
+        signed = answer["Location"]
+        assert signed.startswith(f"{endpoint}/{BUCKET}/{key}?") and "Signature" in signed
         stored = s3_storage.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-        assert fetch(url) == stored
-    # The browser may load them: the CSP names the bucket's origin.
+        assert fetch(signed) == stored
+    # The browser may follow them: the CSP names the bucket's origin.
     assert endpoint in page["Content-Security-Policy"]
 
     # The full-resolution download reads the master back from the bucket.
@@ -160,6 +155,12 @@ def test_a_press_photo_uploaded_in_the_admin_lands_in_the_bucket_and_pages_show_
     master = s3_storage.get_object(Bucket=BUCKET, Key=image.master.name)["Body"].read()
     assert b"".join(download.streaming_content) == master
     assert master[:2] == b"\xff\xd8"
+
+    # Withdrawn: the app no longer sends anyone on.
+    release.status = release.Status.UNPUBLISHED
+    release.save()
+    for url in media_urls:
+        assert Client().get(url).status_code == 404, url
 
 
 def test_replacing_a_photo_removes_the_old_files_from_the_bucket(
