@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "people",
     "media",
     "newsroom",
+    "outreach",
     "accounts",
 ]
 
