@@ -461,3 +461,9 @@ CKEDITOR_5_CONFIGS = {
         "language": "da",
     },
 }
+
+# The rounds of work the worker's clock starts (manage.py run_worker): each a task without
+# arguments, queued again whenever none of its kind is waiting.
+WORKER_ROUNDS = [
+    "newsroom.alerts.deliver_alerts",
+]

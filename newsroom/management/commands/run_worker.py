@@ -16,10 +16,12 @@ import os
 import signal
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.models import DBTaskResult
 
@@ -40,15 +42,26 @@ RUN_AGAIN_WHEN_LOST = {
 KEEP_FINISHED_ROUNDS = datetime.timedelta(days=1)
 
 
+def rounds() -> list:
+    """The rounds of work the clock starts: alerts, and what other apps name in
+    settings.WORKER_ROUNDS (pitches sent at publication, WebSub pushes), each a task that
+    takes no arguments."""
+    names = getattr(settings, "WORKER_ROUNDS", [alerts.deliver_alerts.module_path])
+    return [import_string(name) for name in names]
+
+
 def schedule(*, backend_name: str = "default", now: datetime.datetime | None = None) -> dict:
     """One scheduling step. Safe to run from any number of workers at once."""
     now = now or timezone.now()
     tasks = DBTaskResult.objects.filter(backend_name=backend_name)
-    rounds = tasks.filter(task_path=alerts.deliver_alerts.module_path)
+    round_paths = [round_task.module_path for round_task in rounds()]
     enqueued = 0
-    if not rounds.ready().exists():
-        alerts.deliver_alerts.using(backend=backend_name).enqueue()
-        enqueued = 1
+    for round_task in rounds():
+        # One waiting round of each kind at most: a busy worker never piles them up.
+        if not tasks.filter(task_path=round_task.module_path).ready().exists():
+            round_task.using(backend=backend_name).enqueue()
+            enqueued += 1
+    rounds_done = tasks.filter(task_path__in=round_paths)
     lost = tasks.running().filter(started_at__lt=now - LOST_AFTER)
     with transaction.atomic():
         run_again = lost.filter(task_path__in=RUN_AGAIN_WHEN_LOST).update(
@@ -62,7 +75,9 @@ def schedule(*, backend_name: str = "default", now: datetime.datetime | None = N
         )
     if run_again or given_up:
         logger.warning("Tasks of a lost worker: %s run again, %s failed", run_again, given_up)
-    pruned, _ = rounds.successful().filter(finished_at__lt=now - KEEP_FINISHED_ROUNDS).delete()
+    pruned, _ = (
+        rounds_done.successful().filter(finished_at__lt=now - KEEP_FINISHED_ROUNDS).delete()
+    )
     return {"enqueued": enqueued, "run_again": run_again, "given_up": given_up, "pruned": pruned}
 
 
@@ -75,7 +90,7 @@ class QuietAlertRounds(logging.Filter):
         return not (
             record.levelno < logging.WARNING
             and len(args) > 1
-            and args[1] == alerts.deliver_alerts.module_path
+            and args[1] in {round_task.module_path for round_task in rounds()}
         )
 
 
@@ -101,8 +116,11 @@ class Command(DbWorkerCommand):
         parser.add_argument(
             "--schedule-interval",
             type=float,
-            default=15,
-            help="Seconds between scheduling steps (an alert round is queued when none waits).",
+            default=2,
+            help=(
+                "Seconds between scheduling steps (a round of alerts, pitches at publication "
+                "and WebSub pushes is queued when none waits)."
+            ),
         )
         parser.add_argument(
             "--no-schedule",
