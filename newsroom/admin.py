@@ -261,6 +261,40 @@ class PressReleaseForm(forms.ModelForm):
         )
 
 
+def status_shown(release) -> str:
+    """The status as staff should read it: a scheduled or embargoed release whose time has come
+    is published from that second (the row keeps its status; visibility is a date check)."""
+    if release.is_published:
+        return PressRelease.Status.PUBLISHED
+    return release.status
+
+
+class ShownStatusFilter(admin.SimpleListFilter):
+    """The status filter as the list's column reads it: "published" includes a scheduled or
+    embargoed release whose time has come, "scheduled" and "embargoed" only those still
+    waiting."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return PressRelease.Status.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        now = timezone.now()
+        held_back = [PressRelease.Status.SCHEDULED, PressRelease.Status.EMBARGOED]
+        if value == PressRelease.Status.PUBLISHED:
+            return queryset.filter(
+                models.Q(status=value) | models.Q(status__in=held_back, publish_at__lte=now)
+            )
+        if value in held_back:
+            return queryset.filter(status=value).exclude(publish_at__lte=now)
+        return queryset.filter(status=value)
+
+
 class CorrectionInline(admin.TabularInline):
     model = Correction
     extra = 0
@@ -285,13 +319,18 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
     list_display = [
         "lead_thumbnail",
         "title",
-        "status",
+        "shown_status",
         "publish_time",
         "byline",
         "is_public",
     ]
     list_display_links = ["lead_thumbnail", "title"]
-    list_filter = ["status", "topics", "byline", ("publish_at", admin.DateFieldListFilter)]
+    list_filter = [
+        ShownStatusFilter,
+        "topics",
+        "byline",
+        ("publish_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["byline"]
     search_fields = ["title", "lead", "body"]
     date_hierarchy = "publish_at"
@@ -626,6 +665,10 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
             _("Contacts:"),
             contacts or "–",
         )
+
+    @admin.display(description=_("status"), ordering="status")
+    def shown_status(self, obj):
+        return PressRelease.Status(status_shown(obj)).label
 
     @admin.display(description=_("publish time"), ordering="publish_at")
     def publish_time(self, obj):

@@ -1,0 +1,61 @@
+"""Issue 19, items 17-21: daily work in the admin."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from newsroom.models import PressRelease
+from tests.factories import PressReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:newsroom_pressrelease_changelist")
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", strip_tags(response.content.decode()))
+
+
+def listed_titles(response) -> set[str]:
+    html = response.content.decode()
+    return set(re.findall(r'<td class="field-title"><a [^>]*>([^<]+)</a>', html))
+
+
+# Item 17: a release that went public by the clock reads as published --------------------
+
+
+def test_a_release_out_by_the_clock_is_published_in_the_list_and_its_filter(
+    publisher_client, time_machine
+):
+    now = timezone.now()
+    passed = PressReleaseFactory(
+        title="Embargo udløbet", status=PressRelease.Status.EMBARGOED, publish_at=now
+    )
+    PressReleaseFactory(
+        title="Planlagt i morgen",
+        status=PressRelease.Status.SCHEDULED,
+        publish_at=now + datetime.timedelta(days=1),
+    )
+    PressReleaseFactory(title="Udgivet", status=PressRelease.Status.PUBLISHED)
+    PressReleaseFactory(title="Kladde", draft=True)
+    time_machine.move_to(now + datetime.timedelta(seconds=1))
+
+    page = publisher_client.get(CHANGELIST)
+    row = next(line for line in page.content.decode().split("<tr") if "Embargo udløbet" in line)
+    assert "Offentliggjort" in row and "Embargo" not in strip_tags(row).replace(
+        "Embargo udløbet", ""
+    )
+    published = publisher_client.get(CHANGELIST, {"status": "published"})
+    assert listed_titles(published) == {"Embargo udløbet", "Udgivet"}
+    embargoed = publisher_client.get(CHANGELIST, {"status": "embargoed"})
+    assert listed_titles(embargoed) == set()
+    scheduled = publisher_client.get(CHANGELIST, {"status": "scheduled"})
+    assert listed_titles(scheduled) == {"Planlagt i morgen"}
+    assert listed_titles(publisher_client.get(CHANGELIST, {"status": "draft"})) == {"Kladde"}
+    # Nothing was rewritten: the row is as it was saved.
+    passed.refresh_from_db()
+    assert passed.status == PressRelease.Status.EMBARGOED
