@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.html import escape, strip_tags
+from django.views.decorators.csrf import csrf_exempt
 
 from common.querystrings import canonical_query
 from common.richtext import sanitize_html
@@ -40,11 +41,20 @@ def _json(data, status=200):
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def json_errors(view):
-    """A client of the API gets its "not found" as JSON too, not the site's 404 page."""
+READ_METHODS = ("GET", "HEAD")
 
+
+def json_errors(view):
+    """A client of the API gets its "not found" as JSON too, not the site's 404 page, and any
+    other method than GET and HEAD a JSON 405 (read-only: no CSRF check applies)."""
+
+    @csrf_exempt
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method not in READ_METHODS:
+            response = _json({"detail": "Read-only: use GET."}, status=405)
+            response["Allow"] = ", ".join(READ_METHODS)
+            return response
         try:
             return view(request, *args, **kwargs)
         except Http404 as error:
