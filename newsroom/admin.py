@@ -533,10 +533,23 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
         public_before = bool(
             change and PressRelease.objects.published().filter(pk=form.instance.pk).exists()
         )
+        updated_before = (
+            PressRelease.objects.filter(pk=form.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+            if change
+            else None
+        )
         if change:
             super().save_model(request, form.instance, form, change)
         super().save_related(request, form, formsets, change)
         release = form.instance
+        if self._saved_without_notice(form) and updated_before is not None:
+            # The feeds, the API, the sitemap and the page's JSON-LD date a release "updated"
+            # by this time: a change the public is not told about (a typo) is no update to
+            # them. A correction note moves it (services.release_correct).
+            PressRelease.objects.filter(pk=release.pk).update(updated_at=updated_before)
+            release.updated_at = updated_before
         if change and restored is not None:
             self.message_user(
                 request,
@@ -592,6 +605,13 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
             message = _("Nothing was changed, so nothing was saved: the release is as it was.")
             level = messages.INFO
         super().message_user(request, message, level, *args, **kwargs)
+
+    @staticmethod
+    def _saved_without_notice(form) -> bool:
+        """A change to a release the public has seen, saved without a public correction note."""
+        return "correction_note" in form.fields and not (
+            form.cleaned_data.get("correction_note", "").strip()
+        )
 
     @staticmethod
     def _changes_what_the_public_sees(form, formsets) -> bool:

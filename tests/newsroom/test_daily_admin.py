@@ -59,3 +59,40 @@ def test_a_release_out_by_the_clock_is_published_in_the_list_and_its_filter(
     # Nothing was rewritten: the row is as it was saved.
     passed.refresh_from_db()
     assert passed.status == PressRelease.Status.EMBARGOED
+
+
+# Item 18: only a correction moves the feeds' "updated" -----------------------------------
+
+
+def feed_updated(client, title):
+    import feedparser
+
+    feed = feedparser.parse(client.get("/feeds/atom/").content)
+    [entry] = [entry for entry in feed.entries if entry.title == title]
+    return entry.updated
+
+
+def test_a_silent_fix_leaves_the_feeds_updated_time_and_a_correction_moves_it(
+    publisher_client, client, time_machine
+):
+    from tests.newsroom.test_publishing import change_url, form_data
+
+    release = PressReleaseFactory(title="Ny direktør", body="<p>Velkomen.</p>")
+    before = feed_updated(client, "Ny direktør")
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=2))
+
+    response = publisher_client.post(
+        change_url(release), form_data(release, body="<p>Velkommen.</p>")
+    )
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.body == "<p>Velkommen.</p>"
+    assert feed_updated(client, "Ny direktør") == before
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
+    response = publisher_client.post(
+        change_url(release),
+        form_data(release, body="<p>Velkommen, Anne.</p>", correction_note="Navnet manglede."),
+    )
+    assert response.status_code == 302
+    assert feed_updated(client, "Ny direktør") > before
