@@ -247,3 +247,7 @@ class PitchDelivery(models.Model):
 
     def __str__(self):
         return f"{self.pitch} → {self.name or self.email or '–'}"
+
+
+# WebSub: the hub's subscriptions and its ledgers of pushes and pings (in their own module).
+from outreach.websub_models import *  # noqa: E402,F401,F403
