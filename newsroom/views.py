@@ -366,8 +366,9 @@ class OrganisationDetailView(ReleasesOfObjectView):
         for position in positions:
             position.shown_title, position.shown_title_lang = position.title_in(language)
             # On a handover day both chairs are held: the outgoing one says so, as in the
-            # release's "Om" box ("fratræder 3. maj 2021").
-            position.leaving = position.period_on(day) if position.end_last_day == day else ""
+            # release's "Om" box ("fratræder 3. maj 2021"); a start known only to the year
+            # says "fra 2024" on a board dated inside that year.
+            position.leaving = position.dates_on_list(day)
         about, about_lang = self.object.about_in(language)
         return super().get_context_data(
             json_ld=seo.standalone(seo.organisation_data(self.object)),

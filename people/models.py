@@ -230,6 +230,34 @@ class Position(models.Model):
             return gettext("leaves %(end)s") % {"end": format_partial(self.end, self.end_precision)}
         return self.period
 
+    def dates_on_list(self, day: datetime.date) -> str:
+        """What a list of those holding a role on `day` (an organisation's board) says of the
+        dates: nothing when the role is simply held, "fratræder 3. maj 2021" on its last day,
+        and the start or end as given when `day` falls inside it. A start known only as "2024"
+        is not "since 1 January": on a board as of March 2024 it reads "fra 2024"."""
+        from django.utils.translation import gettext
+
+        if self.end_last_day == day:
+            return self.period_on(day)
+        start_unsure = (
+            self.start is not None
+            and self.start_precision != Precision.DAY
+            and self.start <= day <= last_day(self.start, self.start_precision)
+        )
+        end_unsure = (
+            self.end is not None
+            and self.end_precision != Precision.DAY
+            and self.end <= day <= (self.end_last_day or day)
+        )
+        if start_unsure and end_unsure:
+            return self.period
+        if start_unsure:
+            start = format_partial(self.start, self.start_precision)
+            return gettext("from %(start)s") % {"start": start}
+        if end_unsure:
+            return gettext("until %(end)s") % {"end": format_partial(self.end, self.end_precision)}
+        return ""
+
     @property
     def period(self) -> str:
         """ "fra 1. februar 2018", "1995–1996" or "" when nothing is known."""

@@ -160,3 +160,47 @@ def test_on_a_handover_day_the_outgoing_chair_says_so(client, growing_board):
     assert "Ny Formand</a>, formand</li>" in board
     later = client.get(f"{los.get_absolute_url()}?dato=2021-05-04").content.decode()
     assert "Medlem 0</a>" not in section(later, 'id="people-of-heading"', "<h3>")
+
+
+def test_a_start_known_only_to_the_year_reads_as_such_on_a_board_inside_that_year(client):
+    """Issue 19, item 20: "2024" is not "since 1 January 2024"; on a board dated in 2024 the
+    member is listed "fra 2024", and from 2025 on without a date, as the others are."""
+    los = OrganisationFactory(name="LOS", slug="los")
+    PressReleaseFactory(byline=los)
+    for name, start, precision in (
+        ("Årstal Alene", datetime.date(2024, 1, 1), "year"),
+        ("Måned Alene", datetime.date(2024, 2, 1), "month"),
+        ("Præcis Dato", datetime.date(2024, 1, 1), "day"),
+    ):
+        PositionFactory(
+            person=PersonFactory(name=name, is_public=True),
+            organisation=los,
+            kind=Position.Kind.BOARD,
+            title="bestyrelsesmedlem",
+            start=start,
+            start_precision=precision,
+        )
+
+    PositionFactory(
+        person=PersonFactory(name="Slut Med Årstal", is_public=True),
+        organisation=los,
+        kind=Position.Kind.BOARD,
+        title="bestyrelsesmedlem",
+        start=datetime.date(2016, 5, 10),
+        end=datetime.date(2024, 1, 1),
+        end_precision="year",
+    )
+
+    def board_on(day):
+        html = client.get(f"{los.get_absolute_url()}?dato={day}").content.decode()
+        return section(html, 'id="people-of-heading"', "</ul>")
+
+    in_2024 = board_on("2024-03-05")
+    assert "Årstal Alene</a>, bestyrelsesmedlem (fra 2024)</li>" in in_2024
+    assert "Måned Alene</a>, bestyrelsesmedlem</li>" in in_2024
+    assert "Præcis Dato</a>, bestyrelsesmedlem</li>" in in_2024
+    assert "Slut Med Årstal</a>, bestyrelsesmedlem (til 2024)</li>" in in_2024
+    in_february = board_on("2024-02-20")
+    assert "Måned Alene</a>, bestyrelsesmedlem (fra februar 2024)</li>" in in_february
+    later = board_on("2025-01-02")
+    assert "Årstal Alene</a>, bestyrelsesmedlem</li>" in later
