@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
@@ -123,15 +123,23 @@ def person_data(person, *, full: bool = False) -> dict:
         day = timezone.localdate()
         box = person_box(person, person.biography_on(day, unannounced_organisation_ids()))
         data["as_of"] = day.isoformat()
-        data["about"] = {
-            key: box[key]
-            for key in ("age", "current_roles", "board_seats", "earlier_roles", "bio")
-            if key in box
-        }
+        data["about"] = _absolute_positions(
+            {
+                key: box[key]
+                for key in ("age", "current_roles", "board_seats", "earlier_roles", "bio")
+                if key in box
+            }
+        )
     return data
 
 
 def release_data(release, *, full: bool = False) -> dict:
+    # Its pages' addresses in its own language: an English release links English topic pages.
+    with translation.override(release.language):
+        return _release_data(release, full=full)
+
+
+def _release_data(release, *, full: bool) -> dict:
     image = release.lead_image
     data = {
         "id": f"urn:uuid:{release.guid}",
@@ -140,6 +148,7 @@ def release_data(release, *, full: bool = False) -> dict:
         "url": absolute_url(release.canonical_url),
         "api_url": absolute_url(reverse("api:release-detail", args=[release.slug])),
         "language": release.language,
+        "versions": [version_data(version) for version in _versions_of(release)],
         "published": _localtime(release.publish_at),
         "updated": _localtime(max(release.publish_at, release.updated_at)),
         "lead": release.lead,
@@ -157,8 +166,7 @@ def release_data(release, *, full: bool = False) -> dict:
         else None,
     }
     if full:
-        with translation.override(release.language):
-            data["body_html"] = sanitize_html(release.body, absolute_urls=True, display=True)
+        data["body_html"] = sanitize_html(release.body, absolute_urls=True, display=True)
         data["about"] = [_public_box(box) for box in release.about_boxes]
         data["contacts"] = release.ordered_contacts
         data["quotes"] = [
@@ -172,13 +180,63 @@ def release_data(release, *, full: bool = False) -> dict:
     return data
 
 
+def version_data(version) -> dict:
+    """Another language's version of a release: its language, title and absolute addresses."""
+    return {
+        "language": version.language,
+        "title": version.title,
+        "url": absolute_url(version.canonical_url),
+        "api_url": absolute_url(reverse("api:release-detail", args=[version.slug])),
+    }
+
+
+def _versions_of(release) -> list:
+    if not hasattr(release, "api_versions"):
+        with_versions([release])
+    return release.api_versions
+
+
+def with_versions(releases: list) -> list:
+    """Each release's published versions in other languages (`api_versions`), for a whole
+    page in one query."""
+    stories = {release.original_id or release.pk for release in releases}
+    found = {}
+    if stories:
+        published = (
+            PressRelease.objects.published()
+            .filter(Q(pk__in=stories) | Q(original_id__in=stories))
+            .only("title", "slug", "language", "original_id")
+        )
+        for version in published:
+            found.setdefault(version.original_id or version.pk, []).append(version)
+    for release in releases:
+        story = found.get(release.original_id or release.pk, [])
+        release.api_versions = sorted(
+            (version for version in story if version.pk != release.pk), key=lambda v: v.language
+        )
+    return releases
+
+
 def _public_box(box: dict) -> dict:
     """An "Om" box as the page shows it: absolute links, no database ids."""
     public = {key: value for key, value in box.items() if key != "pk"}
     public["url"] = absolute_url(box["url"])
     if "about" in box:
         public["about"] = sanitize_html(box["about"], absolute_urls=True)
-    return public
+    return _absolute_positions(public)
+
+
+def _absolute_positions(box: dict) -> dict:
+    """The roles in an "Om" box, each linking its organisation's page by absolute address."""
+    for key in ("current_roles", "board_seats", "earlier_roles"):
+        if key in box:
+            box[key] = [
+                {**role, "organisation_url": absolute_url(role["organisation_url"])}
+                if role.get("organisation_url")
+                else role
+                for role in box[key]
+            ]
+    return box
 
 
 @json_errors
@@ -195,7 +253,7 @@ def releases(request):
         queryset = queryset.about(
             get_object_or_404(public_organisations(), slug=request.GET["organisation"])
         )
-    return _page(request, queryset.for_listing(), release_data)
+    return _page(request, queryset.for_listing(), release_data, prepare=with_versions)
 
 
 @json_errors
@@ -206,7 +264,7 @@ def release_detail(request, slug):
         match PressRelease.objects.withdrawn_or_moved(slug):
             case ("moved", moved):
                 return HttpResponsePermanentRedirect(
-                    reverse("api:release-detail", args=[moved.slug])
+                    absolute_url(reverse("api:release-detail", args=[moved.slug]))
                 )
             case ("gone", _release):
                 return _json({"detail": "This press release was withdrawn."}, status=410)
@@ -394,13 +452,15 @@ def openapi_description() -> dict:
         for name in ("topic", "organisation", "person")
     ]
     base = reverse("api:releases").rsplit("/releases/", 1)[0]
+    languages = [code for code, _name in settings.LANGUAGES]
     return {
         "openapi": "3.1.0",
         "info": {
             "title": f"{settings.SITE_NAME} API",
             "version": API_VERSION,
             "description": "Read-only. What the public newsroom shows, nothing more: published "
-            "press releases and the people, organisations and topics they make public.",
+            "press releases and the people, organisations and topics they make public. Every "
+            "address in an answer is absolute. Methods other than GET and HEAD answer 405.",
         },
         "servers": [{"url": absolute_url(base)}],
         "paths": {
@@ -423,14 +483,34 @@ def openapi_description() -> dict:
                 "NamedPage": page_of("Named"),
                 "Release": {
                     "type": "object",
-                    "required": ["id", "title", "url", "published", "lead", "topics"],
+                    "required": [
+                        "id",
+                        "title",
+                        "slug",
+                        "url",
+                        "api_url",
+                        "language",
+                        "versions",
+                        "published",
+                        "updated",
+                        "lead",
+                        "byline",
+                        "topics",
+                        "image",
+                    ],
                     "properties": {
                         "id": {"type": "string", "description": "Never changes."},
                         "title": {"type": "string"},
                         "slug": {"type": "string"},
                         "url": link,
                         "api_url": link,
-                        "language": {"type": "string"},
+                        "language": {"type": "string", "enum": languages},
+                        "versions": {
+                            "type": "array",
+                            "description": "The same release in the other languages it is "
+                            "published in.",
+                            "items": {"$ref": "#/components/schemas/Version"},
+                        },
                         "published": {"type": "string", "format": "date-time"},
                         "updated": {"type": "string", "format": "date-time"},
                         "lead": {"type": "string"},
@@ -439,9 +519,35 @@ def openapi_description() -> dict:
                         },
                         "topics": {
                             "type": "array",
+                            "description": "Each topic's url is its page in the release's "
+                            "language.",
                             "items": {"$ref": "#/components/schemas/Named"},
                         },
-                        "image": {"type": ["object", "null"]},
+                        "image": {
+                            "oneOf": [{"$ref": "#/components/schemas/Image"}, {"type": "null"}]
+                        },
+                    },
+                },
+                "Version": {
+                    "type": "object",
+                    "required": ["language", "title", "url", "api_url"],
+                    "properties": {
+                        "language": {"type": "string", "enum": languages},
+                        "title": {"type": "string"},
+                        "url": link,
+                        "api_url": link,
+                    },
+                },
+                "Image": {
+                    "type": "object",
+                    "required": ["url", "credit"],
+                    "properties": {
+                        "url": link,
+                        "width": {"type": ["integer", "null"]},
+                        "height": {"type": ["integer", "null"]},
+                        "caption": {"type": "string"},
+                        "alt_text": {"type": "string"},
+                        "credit": {"type": "string"},
                     },
                 },
                 "ReleasePage": page_of("Release"),
@@ -450,6 +556,7 @@ def openapi_description() -> dict:
                         {"$ref": "#/components/schemas/Release"},
                         {
                             "type": "object",
+                            "required": ["body_html", "about", "contacts", "quotes", "corrections"],
                             "properties": {
                                 "body_html": {"type": "string"},
                                 "about": {"type": "array", "items": {"type": "object"}},

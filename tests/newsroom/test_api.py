@@ -68,8 +68,9 @@ def test_a_withdrawn_release_answers_410_and_an_old_address_moves(client, publis
     renamed.slug = "ny-titel"
     renamed.save()
     response = client.get(f"/api/v1/releases/{old_slug}/")
-    assert response.status_code == 301 and response["Location"] == "/api/v1/releases/ny-titel/"
-    get_json(client, response["Location"])
+    assert response.status_code == 301
+    assert response["Location"] == "http://testserver/api/v1/releases/ny-titel/"
+    get_json(client, response["Location"].removeprefix("http://testserver"))
 
     never_public = PressReleaseFactory(scheduled=True)
     services.release_unpublish(release=never_public, user=publisher)
@@ -132,3 +133,59 @@ def test_oembed_for_a_release_page(client, seed_release):
     assert client.get(f"/oembed/?url={url}&format=xml").status_code == 501
     assert client.get("/oembed/?url=https://example.com/pressemeddelelser/x/").status_code == 404
     assert client.get("/oembed/?url=http://testserver/pressekontakter/").status_code == 404
+
+
+def test_each_release_lists_its_other_language_versions_with_absolute_urls(client):
+    """Issue 19.15: the versions of a story, each with its language and absolute address; every
+    address in an answer is absolute, and an English release links its topics' English pages."""
+    from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
+
+    los = OrganisationFactory(name="LOS")
+    mads = PersonFactory(name="Mads Roke Clausen")
+    PositionFactory(person=mads, organisation=los, title="direktør", title_en="CEO")
+    topic = TopicFactory(name="Ældre", name_en="Older people")
+    danish = PressReleaseFactory(title="Ny aftale", people=[mads])
+    english = PressReleaseFactory(
+        title="New agreement", language="en", original=danish, people=[mads]
+    )
+    alone = PressReleaseFactory(title="Kun dansk")
+    for release in (danish, english):
+        release.topics.add(topic)
+        release.organisations.add(los)
+
+    _response, page = get_json(client, "/api/v1/releases/")
+    by_title = {item["title"]: item for item in page["results"]}
+    assert by_title["Ny aftale"]["versions"] == [
+        {
+            "language": "en",
+            "title": "New agreement",
+            "url": "http://testserver/en/pressemeddelelser/new-agreement/",
+            "api_url": "http://testserver/api/v1/releases/new-agreement/",
+        }
+    ]
+    assert [v["language"] for v in by_title["New agreement"]["versions"]] == ["da"]
+    assert by_title["New agreement"]["versions"][0]["url"] == (
+        "http://testserver/pressemeddelelser/ny-aftale/"
+    )
+    assert by_title["Kun dansk"]["versions"] == []
+    assert by_title["New agreement"]["topics"][0]["url"] == "http://testserver/en/emner/aeldre/"
+    assert by_title["Ny aftale"]["topics"][0]["url"] == "http://testserver/emner/aeldre/"
+
+    def urls(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key.endswith("url") and isinstance(item, str) and item:
+                    yield item
+                yield from urls(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from urls(item)
+
+    for release in (danish, english, alone):
+        _response, detail = get_json(client, f"/api/v1/releases/{release.slug}/")
+        found = list(urls(detail))
+        assert found and all(url.startswith("http://testserver/") for url in found), found
+        assert detail["versions"] == by_title[release.title]["versions"]
+    _response, person = get_json(client, f"/api/v1/people/{mads.slug}/")
+    found = list(urls(person))
+    assert found and all(url.startswith("http://testserver/") for url in found), found
