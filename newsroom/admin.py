@@ -350,7 +350,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
         (None, {"fields": CONTENT_FIELDS}),
         (_("Publishing"), {"fields": ["status", "publish_at", "edit_version"]}),
     ]
-    actions = ["publish_now", "unpublish"]
+    actions = ["publish_now", "unpublish", "make_english_version"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
@@ -652,6 +652,13 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
             published += 1
         if published:
             self.message_user(request, _("Published: %(count)d") % {"count": published})
+
+    @admin.action(description=_("Make English version"), permissions=["add"])
+    def make_english_version(self, request, queryset):
+        """An English draft with the photos, contacts, people, organisations and topics of the
+        first release chosen (services.release_make_version): opened to translate the text."""
+        version = services.release_make_version(release=queryset.first(), user=request.user)
+        return redirect("admin:newsroom_pressrelease_change", version.pk)
 
     @admin.action(
         description=_("Unpublish (the address answers 410 Gone)"), permissions=["publish"]

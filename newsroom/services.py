@@ -170,3 +170,68 @@ def preview_link_open(*, token: str, request) -> PreviewLink | None:
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
     return link
+
+
+@transaction.atomic
+def release_make_version(*, release: PressRelease, user, language: str = "en") -> PressRelease:
+    """The story's draft version in `language`, made from its original with everything that is
+    not text: photos, media contacts, people, organisations (in their order), topics, byline
+    and quotes. The title, lead, body and quotes are copied to be translated in place. A
+    version already there is returned as it is."""
+    from common.slugs import unique_slug
+    from newsroom.models import (
+        Quote,
+        ReleaseContact,
+        ReleaseImage,
+        ReleaseOrganisation,
+        ReleasePerson,
+    )
+
+    if not user.has_perm("newsroom.add_pressrelease"):
+        raise PermissionDenied("Only staff who may write releases may do this.")
+    original = release.original or release
+    if original.language == language:
+        return original
+    existing = original.versions.filter(language=language).first()
+    if existing is not None:
+        return existing
+    version = PressRelease.objects.create(
+        title=original.title,
+        slug=unique_slug(PressRelease, f"{original.slug}-{language}"),
+        language=language,
+        original=original,
+        lead=original.lead,
+        body=original.body,
+        byline=original.byline,
+        status=PressRelease.Status.DRAFT,
+        created_by=user,
+    )
+    version.topics.set(original.topics.all())
+    version.documents.set(original.documents.all())
+    for model, field in (
+        (ReleaseImage, "image_id"),
+        (ReleaseContact, "contact_id"),
+        (ReleasePerson, "person_id"),
+        (ReleaseOrganisation, "organisation_id"),
+    ):
+        model.objects.bulk_create(
+            model(release=version, order=link.order, **{field: getattr(link, field)})
+            for link in model.objects.filter(release=original)
+        )
+    Quote.objects.bulk_create(
+        # A role read from a person's positions is read again, in the version's language.
+        Quote(
+            release=version,
+            order=quote.order,
+            text=quote.text,
+            person_id=quote.person_id,
+            speaker=quote.speaker,
+            role="" if quote.person_id else quote.role,
+        )
+        for quote in original.quotes.all()
+    )
+    for quote in version.quotes.filter(person__isnull=False).select_related("person"):
+        quote.fill_role(version.release_date, language)
+        if quote.role:
+            quote.save(update_fields=["role"])
+    return version
