@@ -49,3 +49,13 @@ def clean_text_fields(sender, instance, raw=False, **kwargs):
             cleaned = clean(value)
             if cleaned != value:
                 setattr(instance, field.attname, cleaned)
+
+
+def names_list(names) -> str:
+    """Names as a sentence lists them, in the active language: "A, B og C", "A, B and C"."""
+    from django.utils.translation import gettext
+
+    names = [str(name) for name in names]
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}

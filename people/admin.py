@@ -8,9 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import AutoSlugAdminMixin, ReadableHistoryAdminMixin
+from common.text import names_list
 from common.uploads import reencoded_image, validate_image_file
 from people.forms import GroupPositionForm, PositionForm
 from people.models import Person, Position
@@ -103,8 +105,8 @@ class PersonAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAd
         ]
 
     def group_positions_view(self, request):
-        """One role and one period for several people at once (a new board), new names made
-        into people on the way."""
+        """A whole board at once: several roles (chair, vice-chair, members), each for several
+        people and with its own dates or the board's, new names made into people on the way."""
         needed = ["people.add_position", "people.add_person"]
         if not request.user.has_perms(needed):
             raise PermissionDenied
@@ -113,34 +115,35 @@ class PersonAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAd
         )
         site = self.admin_site
         # Typed names looked up as the release and position forms do (Position's own fields).
-        for name, widget_class, model_field in (
-            ("people", AutocompleteSelectMultiple, "person"),
-            ("organisation", AutocompleteSelect, "organisation"),
-        ):
-            field = form.fields[name]
+        fields = [(form.fields["organisation"], AutocompleteSelect, "organisation")]
+        fields += [
+            (role.fields["people"], AutocompleteSelectMultiple, "person") for role in form.roles
+        ]
+        for field, widget_class, model_field in fields:
             field.widget = widget_class(Position._meta.get_field(model_field), site)
             field.widget.choices = field.choices
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
-                positions = form.save()
-            names = ", ".join(position.person.name for position in positions)
-            self.message_user(
-                request,
-                _("%(names)s now have the role %(title)s at %(organisation)s.")
-                % {
-                    "names": names,
-                    "title": form.cleaned_data["title"],
-                    "organisation": form.cleaned_data["organisation"],
-                },
-                messages.SUCCESS,
-            )
+                roles = form.save()
             organisation = form.cleaned_data["organisation"]
+            for title, positions in roles:
+                names = [position.person.name for position in positions]
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(names)s now has the role %(title)s at %(organisation)s.",
+                        "%(names)s now have the role %(title)s at %(organisation)s.",
+                        len(names),
+                    )
+                    % {"names": names_list(names), "title": title, "organisation": organisation},
+                    messages.SUCCESS,
+                )
             return redirect(
                 reverse("admin:organisations_organisation_change", args=[organisation.pk])
             )
         context = {
             **site.each_context(request),
-            "title": _("Add several people with one role"),
+            "title": _("Add a board: several people and roles"),
             "form": form,
             "media": self.media + form.media,
             "opts": self.model._meta,

@@ -44,10 +44,10 @@ def test_a_board_of_eight_in_two_saves(browser, publisher_login):
 
     # The board: one form from the organisation's page.
     page.goto(f"{base}/admin/organisations/organisation/{los.pk}/change/")
-    page.get_by_role("link", name="Tilføj flere personer med samme rolle").click()
-    page.fill("#id_title", "bestyrelsesmedlem")
+    page.get_by_role("link", name="Tilføj en bestyrelse: flere personer og roller").click()
     page.fill("#id_start", "10.5.2016")
-    page.fill("#id_new_people", "\n".join(BOARD))
+    assert page.input_value("#id_role-2-title") == "bestyrelsesmedlem"
+    page.fill("#id_role-2-new_people", "\n".join(BOARD))
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(rf".*/admin/organisations/organisation/{los.pk}/change/$"))
     assert "har nu rollen bestyrelsesmedlem" in page.locator(".messagelist").inner_text()

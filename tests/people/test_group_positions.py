@@ -1,6 +1,7 @@
 """Issue 11: a whole board added in one form, from the organisation."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -12,6 +13,35 @@ from tests.factories import OrganisationFactory, PersonFactory, PressReleaseFact
 pytestmark = pytest.mark.django_db
 
 URL = reverse("admin:people_person_group_positions")
+
+# The form's role rows as it is first shown: chair, vice-chair, members, and two free rows.
+SHOWN_ROLES = [
+    ("formand", Position.Kind.CHAIR),
+    ("næstformand", Position.Kind.CHAIR),
+    ("bestyrelsesmedlem", Position.Kind.BOARD),
+    ("", Position.Kind.BOARD),
+    ("", Position.Kind.BOARD),
+]
+
+
+def board_post(organisation, *roles, start="", end="", **extra):
+    """What the form posts: the shared fields, then every role row (those not given as the
+    form showed them). A role is a dict of its fields, by row number under "row"."""
+    data = {"organisation": organisation.pk, "start": start, "end": end, **extra}
+    given = {role.get("row", number): role for number, role in enumerate(roles)}
+    for number, (title, kind) in enumerate(SHOWN_ROLES):
+        role = given.get(number, {})
+        data.update(
+            {
+                f"role-{number}-title": role.get("title", title),
+                f"role-{number}-kind": role.get("kind", kind),
+                f"role-{number}-start": role.get("start", ""),
+                f"role-{number}-end": role.get("end", ""),
+                f"role-{number}-people": role.get("people", []),
+                f"role-{number}-new_people": role.get("new_people", ""),
+            }
+        )
+    return data
 
 
 def test_four_people_become_board_members_from_one_day_in_one_save(editor_client, client):
@@ -25,21 +55,25 @@ def test_four_people_become_board_members_from_one_day_in_one_save(editor_client
 
     response = editor_client.post(
         URL,
-        {
-            "organisation": los.pk,
-            "title": "bestyrelsesmedlem",
-            "kind": Position.Kind.BOARD,
-            "start": "10.5.2016",
-            "end": "",
-            "people": [person.pk for person in known],
-            "new_people": "Ida Holm\n  Bo   Berg \n\nLone Jensen\n",
-        },
+        board_post(
+            los,
+            {
+                "row": 2,
+                "people": [person.pk for person in known],
+                "new_people": "Ida Holm\n  Bo   Berg \n\nLone Jensen\n",
+            },
+            start="10.5.2016",
+        ),
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse(
         "admin:organisations_organisation_change", args=[los.pk]
     )
-    assert "har nu rollen bestyrelsesmedlem i LOS" in response.content.decode()
+    page = response.content.decode()
+    assert (
+        "Kim Nielsen, Lone Jensen, Ida Holm og Bo Berg har nu rollen bestyrelsesmedlem i LOS."
+        in page
+    ), re.findall(r'<li class="success">(.*?)</li>', page)
     board = Position.objects.filter(organisation=los, title="bestyrelsesmedlem")
     assert sorted(board.values_list("person__name", flat=True)) == [
         "Bo Berg",
@@ -60,23 +94,27 @@ def test_four_people_become_board_members_from_one_day_in_one_save(editor_client
 
 def test_the_form_says_what_is_missing_or_wrong_and_saves_nothing(editor_client):
     los = OrganisationFactory()
-    for data, message in [
-        ({"new_people": ""}, "Vælg personer fra databasen, eller skriv nye navne."),
-        ({"new_people": "Ny Person", "start": "maj"}, "Kan ikke læse datoen «maj»"),
+    for roles, dates, message in [
+        ([], {}, "Vælg personer fra databasen, eller skriv nye navne."),
+        ([{"row": 2, "new_people": "Ny Person"}], {"start": "maj"}, "Kan ikke læse datoen «maj»"),
         (
-            {"new_people": "Ny Person", "start": "2020", "end": "2019"},
+            [{"row": 2, "new_people": "Ny Person"}],
+            {"start": "2020", "end": "2019"},
             "Slutningen ligger før starten.",
         ),
+        (
+            [{"row": 2, "new_people": "Ny Person", "start": "2020", "end": "2019"}],
+            {},
+            "Slutningen ligger før starten.",
+        ),
+        ([{"row": 3, "new_people": "Ny Person"}], {}, "Skriv rollens titel."),
+        (
+            [{"row": 1, "start": "2020"}, {"row": 2, "new_people": "Ny Person"}],
+            {},
+            "Vælg personerne med rollen, eller fjern dens datoer.",
+        ),
     ]:
-        post = {
-            "organisation": los.pk,
-            "title": "bestyrelsesmedlem",
-            "kind": "board",
-            "start": "",
-            "end": "",
-            **data,
-        }
-        response = editor_client.post(URL, post)
+        response = editor_client.post(URL, board_post(los, *roles, **dates))
         assert response.status_code == 200
         assert message in response.content.decode(), message
     assert not Position.objects.exists() and not Person.objects.filter(name="Ny Person").exists()
@@ -94,16 +132,69 @@ def test_a_board_shown_publicly_at_once_when_the_press_office_says_so(editor_cli
     for names, public in (("Åben Person", "on"), ("Lukket Person", "")):
         editor_client.post(
             URL,
-            {
-                "organisation": los.pk,
-                "title": "bestyrelsesmedlem",
-                "kind": Position.Kind.BOARD,
-                "start": "2016",
-                "end": "",
-                "new_people": names,
-                "make_public": public,
-            },
+            board_post(los, {"row": 2, "new_people": names}, start="2016", make_public=public),
         )
     html = Client().get(los.get_absolute_url()).content.decode()  # an anonymous reader
     assert "Åben Person" in html and "Lukket Person" not in html
     assert Person.objects.get(name="Lukket Person").is_public is False
+
+
+def test_chair_vice_chair_and_members_each_with_their_dates_in_one_save(editor_client):
+    """Issue 19, item 19: a whole board in one submit, each role with its own dates."""
+    los = OrganisationFactory(name="LOS")
+    known = PersonFactory(name="Kim Nielsen")
+    response = editor_client.post(
+        URL,
+        board_post(
+            los,
+            {"row": 0, "new_people": "Anne Bach", "start": "1.6.2024"},
+            {"row": 1, "people": [known.pk]},
+            {"row": 2, "new_people": "Bo Carlsen\nClara Dam\nDan Eriksen"},
+            {
+                "row": 3,
+                "title": "suppleant",
+                "new_people": "Eva Friis",
+                "start": "2023",
+                "end": "2025",
+            },
+            start="10.5.2024",
+        ),
+        follow=True,
+    )
+    shown = {
+        (p.person.name, p.title, p.kind, p.start, p.start_precision, p.end)
+        for p in Position.objects.filter(organisation=los).select_related("person")
+    }
+    may_10, june_1 = datetime.date(2024, 5, 10), datetime.date(2024, 6, 1)
+    assert shown == {
+        ("Anne Bach", "formand", "chair", june_1, "day", None),
+        ("Kim Nielsen", "næstformand", "chair", may_10, "day", None),
+        ("Bo Carlsen", "bestyrelsesmedlem", "board", may_10, "day", None),
+        ("Clara Dam", "bestyrelsesmedlem", "board", may_10, "day", None),
+        ("Dan Eriksen", "bestyrelsesmedlem", "board", may_10, "day", None),
+        ("Eva Friis", "suppleant", "board", datetime.date(2023, 1, 1), "year",
+         datetime.date(2025, 1, 1)),
+    }  # fmt: skip
+    page = response.content.decode()
+    for message in (
+        "Anne Bach har nu rollen formand i LOS.",
+        "Kim Nielsen har nu rollen næstformand i LOS.",
+        "Bo Carlsen, Clara Dam og Dan Eriksen har nu rollen bestyrelsesmedlem i LOS.",
+        "Eva Friis har nu rollen suppleant i LOS.",
+    ):
+        assert message in page, message
+
+
+def test_names_are_listed_as_the_language_writes_them():
+    from django.utils import translation
+
+    from common.text import names_list
+
+    with translation.override("da"):
+        assert names_list(["A"]) == "A"
+        assert names_list(["A", "B"]) == "A og B"
+        assert names_list(["A", "B", "C"]) == "A, B og C"
+    with translation.override("en"):
+        assert names_list(["A", "B", "C"]) == "A, B and C"
+        assert names_list(["A", "B"]) == "A and B"
+    assert names_list([]) == ""
