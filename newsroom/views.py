@@ -183,6 +183,8 @@ class ReleaseDetailView(DetailView):
         return super().get_context_data(
             kept_parts=kept_parts,
             release_versions=self.language_versions(release),
+            # The page is in the release's language, whichever interface frames it.
+            text_language=release.language,
             **kwargs,
         )
 
@@ -213,6 +215,7 @@ class ReleaseDetailView(DetailView):
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         response.add_post_render_callback(context["kept_parts"].keep_pending)
+        response["Content-Language"] = context["text_language"]
         return response
 
 

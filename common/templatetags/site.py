@@ -68,9 +68,12 @@ def language_versions(context):
     # A release with versions in other languages: each language's link is that version.
     release_versions = context.get("release_versions")
     if release_versions:
-        return [
-            {**version, "is_current": version["code"] == current} for version in release_versions
-        ]
+        return _with_alternates(
+            [{**version, "is_current": version["code"] == current} for version in release_versions]
+        )
+    # A page whose text is in one language whatever the interface (a release without
+    # versions): only that language is an alternate; the others are the interface's.
+    text_language = context.get("text_language")
     versions = []
     for code, _name in settings.LANGUAGES:
         url = _translated_path(path, code, current)
@@ -80,6 +83,18 @@ def language_versions(context):
                 "name_local": get_language_info(code)["name_local"],
                 "url": f"{url}?{query}" if query else url,
                 "is_current": code == current,
+                "alternate": text_language in (None, code),
             }
         )
+    return _with_alternates(versions)
+
+
+def _with_alternates(versions: list[dict]) -> list[dict]:
+    """Each version marked `alternate` (a hreflang alternate: its text is in its language)
+    unless said otherwise, and the first of those as the `default` (x-default)."""
+    versions = [{"alternate": True, **version} for version in versions]
+    for version in versions:
+        if version["alternate"]:
+            version["default"] = True
+            break
     return versions

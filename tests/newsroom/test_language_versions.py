@@ -173,8 +173,8 @@ def test_the_subscriber_chooses_the_alert_language(client):
 
 def test_an_english_release_is_listed_at_its_english_address(client, story):
     """Found by hand: the sitemap and the API gave an English release's Danish-interface
-    address as its own. (Each interface's page keeps its own canonical link, with hreflang
-    alternates between them.)"""
+    address as its own. (Both interfaces' pages of a release name its canonical address, in
+    its own language.)"""
     _danish, english = story
     canonical = "http://testserver/en/pressemeddelelser/new-agreement-on-co-creation/"
     sitemap = client.get("/sitemap-releases.xml").content.decode()

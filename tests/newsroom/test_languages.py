@@ -22,7 +22,8 @@ def article_of(html: str) -> str:
 
 def test_item8_english_interface_keeps_the_danish_release_danish(client, seed_release):
     html = client.get("/en" + seed_release.get_absolute_url()).content.decode()
-    assert '<html lang="en">' in html
+    # The page is the release's Danish text in an English frame (issue 19.16).
+    assert '<html lang="da">' in html and '<body lang="en">' in html
     assert "Press releases" in html and "Media contacts" in html  # the interface
     article = article_of(html)
     assert 'lang="da"' in html.split("<article", 1)[1][:40]
@@ -51,10 +52,14 @@ def test_item8_language_switch_is_plain_links_with_hreflang_alternates(client, s
     url = seed_release.get_absolute_url()
     html = client.get(url).content.decode()
     assert 'action="/i18n/setlang/"' not in html and "csrfmiddlewaretoken" not in html
-    assert f'<a href="/en{url}" hreflang="en" lang="en">English</a>' in html
+    # The release is in Danish only: the English interface's page is no English alternate
+    # (issue 19.16), and the switch to it promises no English text.
+    assert f'<a href="/en{url}" lang="en">English</a>' in html
     assert f'<link rel="alternate" hreflang="da" href="http://testserver{url}">' in html
-    assert f'<link rel="alternate" hreflang="en" href="http://testserver/en{url}">' in html
+    assert 'hreflang="en"' not in html
     assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{url}">' in html
+    index = client.get("/").content.decode()
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/">' in index
     english = client.get(f"/en{url}").content.decode()
     assert f'<a href="{url}" hreflang="da" lang="da">Dansk</a>' in english
     # The search keeps its words across the switch.
