@@ -2,6 +2,7 @@ import csv
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -9,7 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -131,11 +132,6 @@ class PressReleaseForm(forms.ModelForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            'Shown on the release as "Rettet 3. maj 2021: your note" and moves its date in the '
-            "feeds. Leave it empty for a change that needs no notice (a typo): the change is "
-            "then published without one."
-        ),
     )
 
     class Meta:
@@ -168,6 +164,8 @@ class PressReleaseForm(forms.ModelForm):
         if not self.instance.seen_by_public:
             del self.fields["refresh_record"]
             del self.fields["correction_note"]
+        else:
+            self.fields["correction_note"].help_text = self.correction_help_text()
         if self.restoring and "status" in self.fields:
             self.fields["status"].help_text = _(
                 "Restoring brings back this version's text. The status and time shown are "
@@ -178,6 +176,19 @@ class PressReleaseForm(forms.ModelForm):
                 "Copenhagen time (CET in winter, CEST in summer). "
                 "A scheduled or embargoed release goes public at this second."
             )
+
+    def correction_help_text(self) -> str:
+        # The example is what the release would show if the note were written today, in the
+        # release's language ("Rettet 7. december 2026").
+        with translation.override(self.instance.language or settings.LANGUAGE_CODE):
+            example = gettext("Corrected %(date)s") % {
+                "date": date_format(timezone.localdate(), "DATE_FORMAT")
+            }
+        return gettext(
+            'Shown on the release as "%(example)s: your note", and the feeds show the release '
+            "as updated. Leave it empty for a change that needs no notice (a typo): the change "
+            "is then published without one, and the feeds' updated time stays as it was."
+        ) % {"example": example}
 
     def clean(self):
         cleaned = super().clean()
@@ -590,6 +601,7 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
                 request,
                 _('The change is public with the correction note "%(note)s".') % {"note": note},
             )
+            self._remind_of_other_versions(request, release)
         elif self._changes_what_the_public_sees(form, formsets):
             self.message_user(
                 request,
@@ -605,6 +617,32 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
             message = _("Nothing was changed, so nothing was saved: the release is as it was.")
             level = messages.INFO
         super().message_user(request, message, level, *args, **kwargs)
+
+    def _remind_of_other_versions(self, request, release):
+        """A correction to one language version is likely owed to the others too."""
+        root_id = release.original_id or release.pk
+        others = (
+            PressRelease.objects.filter(models.Q(pk=root_id) | models.Q(original_id=root_id))
+            .exclude(pk=release.pk)
+            .only("title", "language")
+        )
+        reminders = {
+            "da": _("Remember the Danish version too:"),
+            "en": _("Remember the English version too:"),
+        }
+        for other in others:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    reminders.get(other.language)
+                    or _("Remember the version in %(language)s too:")
+                    % {"language": other.get_language_display()},
+                    reverse("admin:newsroom_pressrelease_change", args=[other.pk]),
+                    other.title,
+                ),
+                messages.WARNING,
+            )
 
     @staticmethod
     def _saved_without_notice(form) -> bool:

@@ -462,8 +462,20 @@ CKEDITOR_5_CONFIGS = {
     },
 }
 
+# WebSub (outreach/websub.py): every feed names a hub. By default the newsroom's own at
+# /websub/, which pushes new feed content to its subscribers; WEBSUB_HUB_URL names an outside
+# hub instead, which is then only pinged when a feed changes.
+WEBSUB_HUB_URL = os.environ.get("WEBSUB_HUB_URL", "").strip()
+# Subscriber callbacks on this machine or a private network (tests, an intranet); never the
+# cloud's metadata addresses.
+WEBSUB_ALLOW_PRIVATE_CALLBACKS = env_bool("WEBSUB_ALLOW_PRIVATE_CALLBACKS")
+
 # The rounds of work the worker's clock starts (manage.py run_worker): each a task without
 # arguments, queued again whenever none of its kind is waiting.
 WORKER_ROUNDS = [
     "newsroom.alerts.deliver_alerts",
+    "outreach.websub.deliver_pushes",
+    "outreach.pitches.deliver_pitches",
 ]
+# Pitch e-mails each worker sends a minute at most (0: as fast as the mail server takes them).
+PITCH_MAILS_PER_MINUTE = int(os.environ.get("PITCH_MAILS_PER_MINUTE", "600"))

@@ -32,11 +32,18 @@ urlpatterns = [
     # Read-only JSON of what the public pages show, and oEmbed for release pages (newsroom.api).
     path("api/v1/", include("newsroom.api_urls")),
     path("oembed/", api.oembed, name="oembed"),
+    # The WebSub hub every feed names (outreach.websub; included by name, not imported).
+    path("websub/", include("outreach.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
 ]
 # Danish at /, English under /en/: the language is the URL's (common.middleware).
-urlpatterns += i18n_patterns(path("", include("newsroom.app_urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("", include("newsroom.app_urls")),
+    # A journalist's "no more e-mails" from a pitch (outreach; included by name, not imported).
+    path("journalister/", include("outreach.public_urls")),
+    prefix_default_language=False,
+)
 
 # Uploaded files at their /media/ addresses, each only while something public shows it
 # (newsroom.files); with S3 the bucket is private and the app sends readers on to a signed URL.

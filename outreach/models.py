@@ -228,9 +228,7 @@ class PitchDelivery(models.Model):
     preview_link = models.ForeignKey(
         PreviewLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status, default=Status.PENDING
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)

@@ -27,3 +27,5 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # in with force_login or a password keep testing what they test. The second factor's own
 # tests (tests/accounts/) turn it on with override_settings(NEWSROOM_REQUIRE_MFA=True).
 NEWSROOM_REQUIRE_MFA = False
+# Pitches go out as fast as the test's mail server takes them.
+PITCH_MAILS_PER_MINUTE = 0

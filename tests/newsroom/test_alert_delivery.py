@@ -68,8 +68,7 @@ def test_alert_is_delivered_by_the_worker_through_a_real_smtp_server(
     Subscription.objects.create(email="redaktion@example.org", confirmed_at=timezone.now())
     PressReleaseFactory(title="Via SMTP")
     run_worker()  # the scheduling step queues an alert round, the worker runs it
-    [round_] = DBTaskResult.objects.all()
-    assert round_.task_path == "newsroom.alerts.deliver_alerts"
+    [round_] = DBTaskResult.objects.filter(task_path="newsroom.alerts.deliver_alerts")
     assert round_.status == TaskResultStatus.SUCCESSFUL
     assert round_.return_value == {"queued": 1, "sent": 1}
     [envelope] = handler.messages

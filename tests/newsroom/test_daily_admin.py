@@ -96,3 +96,46 @@ def test_a_silent_fix_leaves_the_feeds_updated_time_and_a_correction_moves_it(
     )
     assert response.status_code == 302
     assert feed_updated(client, "Ny direktør") > before
+
+
+# Item 21: the correction's help text, and the other language version -----------------------
+
+
+def test_the_correction_help_text_gives_todays_date(publisher_client):
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    from tests.newsroom.test_publishing import change_url
+
+    release = PressReleaseFactory()
+    page = publisher_client.get(change_url(release)).content.decode()
+    with override("da"):
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"Rettet {today}: din note" in page
+    assert "3. maj 2021" not in page
+
+
+def test_correcting_one_language_version_reminds_of_the_other(publisher_client):
+    from tests.newsroom.test_publishing import change_url, form_data
+
+    danish = PressReleaseFactory(title="Ny direktør")
+    english = PressReleaseFactory(title="New director", language="en", original=danish)
+
+    def messages_after(release, **changes):
+        response = publisher_client.post(
+            change_url(release), form_data(release, **changes), follow=True
+        )
+        assert response.redirect_chain
+        return [str(m) for m in response.context["messages"]]
+
+    shown = messages_after(danish, lead="Rettet indledning.", correction_note="Titlen var forkert.")
+    reminder = [m for m in shown if "Husk også den engelske version" in m]
+    assert reminder and f'href="{change_url(english)}"' in reminder[0], shown
+    shown = messages_after(
+        english, original=danish.pk, lead="Fixed lead.", correction_note="The lead was wrong."
+    )
+    reminder = [m for m in shown if "Husk også den danske version" in m]
+    assert reminder and f'href="{change_url(danish)}"' in reminder[0], shown
+    # A change without a note is no correction: no reminder.
+    danish.refresh_from_db()
+    assert not [m for m in messages_after(danish, lead="Stavefejl rettet.") if "Husk" in m]
