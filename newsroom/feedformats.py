@@ -147,6 +147,15 @@ class AtomWithContent(KeptXmlEntriesMixin, Atom1Feed):
     part_name = "atom-entry"
     entry_element = "entry"
 
+    def item_attributes(self, item):
+        # An entry in another language than its feed (a Danish-only release in the English
+        # feed) says which (RFC 4287 section 2: xml:lang on any element).
+        attributes = super().item_attributes(item)
+        language = item.get("language")
+        if language and language != self.feed.get("language"):
+            attributes["xml:lang"] = language
+        return attributes
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
         if item["description"] is not None:
