@@ -73,7 +73,16 @@ class KeptEntries:
         return self.feed.get("kept_latest") or super().latest_post_date()
 
 
-class KeptXmlEntriesMixin(XmlSafeText, KeptEntries):
+class WebSubHub:
+    """The feed names its WebSub hub (the feed's `hub_url`) beside itself (`feed_url`), so
+    readers that speak WebSub subscribe instead of polling. Written per request: the kept parts
+    are the entries only."""
+
+    def hub_url(self) -> str | None:
+        return self.feed.get("hub_url")
+
+
+class KeptXmlEntriesMixin(WebSubHub, XmlSafeText, KeptEntries):
     entry_element = None  # "item" in RSS, "entry" in Atom
 
     def write_items(self, handler):
@@ -122,6 +131,9 @@ class RssWithContent(KeptXmlEntriesMixin, Rss201rev2Feed):
             super().add_root_elements(handler)
         finally:
             self.feed = plain
+        # <atom:link rel="self"> is Django's (the feed_url); the hub beside it.
+        if self.hub_url():
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": self.hub_url()})
 
     def add_item_elements(self, handler, item):
         # A topic or an author is text like a title: a topic named "<svg onload=…>" must not
@@ -156,6 +168,11 @@ class AtomWithContent(KeptXmlEntriesMixin, Atom1Feed):
             attributes["xml:lang"] = language
         return attributes
 
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # <link rel="self"> among them
+        if self.hub_url():
+            handler.addQuickElement("link", "", {"rel": "hub", "href": self.hub_url()})
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
         if item["description"] is not None:
@@ -164,7 +181,7 @@ class AtomWithContent(KeptXmlEntriesMixin, Atom1Feed):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
-class JsonFeed(KeptEntries, SyndicationFeed):
+class JsonFeed(WebSubHub, KeptEntries, SyndicationFeed):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
 
     part_name = "json-entry"  # kept as the entry's JSON text
@@ -183,6 +200,8 @@ class JsonFeed(KeptEntries, SyndicationFeed):
             "items": [self._kept_item(item) for item in self.items]
             + [json.loads(text) for text in self.kept_entries()],
         }
+        if self.hub_url():
+            document["hubs"] = [{"type": "WebSub", "url": self.hub_url()}]
         if feed.get("author_name"):
             document["authors"] = [{"name": feed["author_name"]}]
         outfile.write(json.dumps(document, ensure_ascii=False, indent=1).encode(encoding))

@@ -54,6 +54,12 @@ def feed_url(format_name: str, obj=None) -> str:
     )
 
 
+def hub_url() -> str:
+    """The WebSub hub every feed names: WEBSUB_HUB_URL, else the newsroom's own at /websub/
+    (outreach's hub, included in the project's URLs by name)."""
+    return settings.WEBSUB_HUB_URL or absolute_url(reverse("websub:hub"))
+
+
 def feed_links(obj=None) -> list[dict]:
     """The feeds that match a page, for <link rel="alternate"> and the feeds page."""
     if obj is not None and not isinstance(obj, tuple(SCOPES.values())):
@@ -100,7 +106,8 @@ class ReleaseFeed(Feed):
     def get_object(self, request, scope=None, slug=None, **kwargs):
         # First: kept entries are filed under what was read before them (newsroom.parts).
         self.kept_parts = KeptParts(request)
-        return scope_object(scope, slug)
+        self.obj = scope_object(scope, slug)
+        return self.obj
 
     def title(self, obj):
         if obj is None:
@@ -148,7 +155,7 @@ class ReleaseFeed(Feed):
         return prefetch_corrections(prefetch_live_parts(releases))
 
     def feed_extra_kwargs(self, obj):
-        kwargs = {"kept_parts": self.kept_parts}
+        kwargs = {"kept_parts": self.kept_parts, "hub_url": hub_url()}
         if self.all_kept and self.entries:
             kwargs["kept_releases"] = self.entries
             # As Django dates a feed: its newest entry's date (item_updateddate).
@@ -219,6 +226,7 @@ def _etag(request, format_name, scope=None, slug=None):
     # that asks with the old one gets the new feed, and otherwise 304 without a query more.
     state = public_state(request)
     fingerprint = (format_name, get_language(), scope, slug, settings.SITE_URL)
+    fingerprint += (settings.WEBSUB_HUB_URL,)
     fingerprint += (state.version, state.last_publication_at)
     return hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:32]
 
@@ -237,6 +245,9 @@ def feed_view(request, format_name, scope=None, slug=None):
     # The feed writer leaves about a thousand small pieces; gunicorn would send each one with
     # its own system call (cached RSS under gunicorn: 446 req/s in pieces, 1,600 in one).
     response.content = response.content
+    # WebSub's discovery (as the feed itself says it): where to subscribe, and the topic URL.
+    # The same for every reader of this address, so the page cache may keep it with the feed.
+    response["Link"] = f'<{hub_url()}>; rel="hub", <{feed.feed_url(feed.obj)}>; rel="self"'
     # The feed's date is that of its last change as the conditional GET checks it (Django's
     # own would be its newest entry's), and none within the second of a change.
     changed = _last_modified(request, format_name, scope, slug)
