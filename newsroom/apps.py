@@ -46,6 +46,11 @@ class NewsroomConfig(AppConfig):
         from newsroom import signals
         from newsroom.cache import content_changed
 
+        # django-tasks-db calls itself "Tasks Database Backend" in the admin: staff see the
+        # e-mails and alert rounds the worker runs.
+        if "django_tasks_database" in apps.app_configs:
+            apps.get_app_config("django_tasks_database").verbose_name = _("Background tasks")
+
         # A deploy (which migrates) may bring new templates: kept parts are rendered afresh.
         post_migrate.connect(_deployed, sender=self, dispatch_uid="kept-parts-after-migrate")
         for label in PUBLIC_CONTENT:

@@ -139,3 +139,28 @@ def test_correcting_one_language_version_reminds_of_the_other(publisher_client):
     # A change without a note is no correction: no reminder.
     danish.refresh_from_db()
     assert not [m for m in messages_after(danish, lead="Stavefejl rettet.") if "Husk" in m]
+
+
+def test_the_admin_names_every_app_in_danish(admin_client):
+    """Issue 19, item 21: login attempts (django-axes), tasks (django-tasks-db) and the second
+    factor's devices (django-otp) read in Danish on the admin's front page."""
+    page = text_of(admin_client.get(reverse("admin:index")))
+    for english in (
+        "Axes",
+        "Tasks Database Backend",
+        "Otp_Totp",
+        "Otp_Static",
+        "OTP WebAuthn",
+        "Access attempts",
+        "Access logs",
+        "WebAuthn credentials",
+    ):
+        assert english not in page, english
+    for danish in (
+        "Loginforsøg",
+        "Baggrundsopgaver",
+        "Godkendelsesapps",
+        "Gendannelseskoder",
+        "Mislykkede login",
+    ):
+        assert danish in page, danish
