@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_round_is_resumed_by_the_next_without_duplicates(
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == -signal.SIGKILL, stderr.decode()
     assert len(handler.messages) == 1 and handler.received == 2
-    [lost] = DBTaskResult.objects.all()
+    [lost] = DBTaskResult.objects.filter(task_path="newsroom.alerts.deliver_alerts")
     assert lost.status == TaskResultStatus.RUNNING  # its worker never came back to say
     assert AlertDelivery.objects.filter(sent_at__isnull=False).count() == 1
 

@@ -1,3 +1,5 @@
+import os
+import signal
 import socket
 
 import pytest
@@ -11,6 +13,8 @@ class MailServer:
     def __init__(self):
         self.messages = []
         self.refuse = {}  # address -> "550 ..." / "450 ..."
+        self.kill_on = None  # (message number, process id): SIGKILL it, answer nothing
+        self.received = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         answer = self.refuse.get(address.lower())
@@ -20,6 +24,10 @@ class MailServer:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.received += 1
+        if self.kill_on and self.received == self.kill_on[0]:
+            os.kill(self.kill_on[1], signal.SIGKILL)
+            return "451 Try again later"
         self.messages.append(envelope)
         return "250 OK"
 
@@ -38,6 +46,7 @@ def mail_server(settings):
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
         }
     }
+    handler.port = port
     try:
         yield handler
     finally:

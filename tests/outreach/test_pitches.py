@@ -5,6 +5,7 @@ link."""
 import datetime
 import io
 import re
+import signal
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -280,3 +281,33 @@ def test_the_pitch_command(publisher, mail_server):
         publisher.username, stdout=(out := io.StringIO()),
     )
     assert "waits for the release to go public" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_send_loses_and_doubles_nothing(
+    publisher, mail_server, settings, database_tasks
+):
+    """A real `run_worker` process, SIGKILLed while the mail server has its second pitch."""
+    from django.db import connection
+
+    from tests.worker import run_worker, worker_process
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process shares the test database only on PostgreSQL")
+    media_list = journalists(*[(f"Journalist {n}", f"j{n}@example.org", "da") for n in range(4)])
+    pitches.send_pitch(new_pitch(PressReleaseFactory(title="Nedbrud"), media_list), publisher)
+    assert PitchDelivery.objects.filter(status="pending").count() == 4
+    process = worker_process(
+        "--batch", "-v0", smtp_port=mail_server.port, media_root=settings.MEDIA_ROOT
+    )
+    mail_server.kill_on = (2, process.pid)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL, stderr.decode()
+    assert len(mail_server.messages) == 1
+    assert PitchDelivery.objects.filter(status="sent").count() == 1
+
+    # Another worker takes over: the three others once each, the first not again.
+    run_worker()
+    recipients = sorted(envelope.rcpt_tos[0] for envelope in mail_server.messages)
+    assert recipients == [f"j{n}@example.org" for n in range(4)]
+    assert PitchDelivery.objects.filter(status="sent").count() == 4
