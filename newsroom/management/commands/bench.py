@@ -101,6 +101,9 @@ class Command(BaseCommand):
                 f"{name:<18}{statistics.median(timings):>11.1f}{p95:>9.1f}{p99:>9.1f}"
                 f"{len(queries.captured_queries):>9}"
             )
+        # A new release pushed to 1,000 WebSub subscribers (outreach's command, by name: the
+        # newsroom does not import outreach).
+        call_command("bench_websub", stdout=self.stdout)
         if import_entries:
             # After the pages, whose figures must not count the imported releases.
             self.time_import(import_entries)
