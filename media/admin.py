@@ -14,7 +14,7 @@ class MediaContactAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "is_listed", "organisation"]
     list_editable = ["is_listed"]
     list_select_related = ["person", "organisation"]
-    search_fields = ["name", "person__name", "title", "email", "phone"]
+    search_fields = ["name", "person__name", "title", "title_en", "email", "phone"]
     autocomplete_fields = ["person", "organisation"]
 
 
@@ -37,7 +37,16 @@ class ImageForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["file", "title", "caption", "alt_text", "credit", "usage_terms"]
+        fields = [
+            "file",
+            "title",
+            "caption",
+            "caption_en",
+            "alt_text",
+            "alt_text_en",
+            "credit",
+            "usage_terms",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +88,9 @@ class ImageAdmin(admin.ModelAdmin):
         "preview",
         "title",
         "caption",
+        "caption_en",
         "alt_text",
+        "alt_text_en",
         "credit",
         "usage_terms",
         "dimensions",

@@ -3,7 +3,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.images import plain_credit
@@ -58,6 +58,12 @@ class MediaContact(models.Model):
     title = models.CharField(
         _("title"), max_length=200, help_text=_("For example kommunikationskonsulent.")
     )
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("For English releases and pages. Empty: the Danish title, marked as Danish."),
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -105,6 +111,21 @@ class MediaContact(models.Model):
     @property
     def display_name(self) -> str:
         return self.name or (self.person.name if self.person_id else "")
+
+    def title_in(self, language: str | None) -> tuple[str, str]:
+        """The title in the language asked for where there is one, else the Danish title:
+        (text, the language it is in)."""
+        if language == "en" and self.title_en:
+            return self.title_en, "en"
+        return self.title, "da"
+
+    @property
+    def shown_title(self) -> str:
+        return self.title_in(get_language())[0]
+
+    @property
+    def shown_title_lang(self) -> str:
+        return self.title_in(get_language())[1]
 
     @property
     def vcard_filename(self) -> str:
@@ -171,6 +192,10 @@ class Image(TimeStampedModel):
         max_length=300,
         help_text=_("What the photo shows, for readers who cannot see it."),
     )
+    # Shown on English pages and in English releases; where empty, the Danish text is shown,
+    # marked as Danish.
+    caption_en = models.TextField(_("caption in English"), blank=True)
+    alt_text_en = models.CharField(_("alt text in English"), max_length=300, blank=True)
     # Blank only for pictures placed inside a body text; a press photo needs it (ReleaseImage).
     credit = models.CharField(
         _("photographer credit"),
@@ -211,6 +236,40 @@ class Image(TimeStampedModel):
         names = [self.file.name, self.master.name if self.master else ""]
         names += list(self.renditions.values_list("file", flat=True))
         return [name for name in names if name]
+
+    def caption_in(self, language: str | None) -> tuple[str, str]:
+        """The caption in the language asked for where written, else the Danish one:
+        (text, the language it is in)."""
+        if language == "en" and self.caption_en:
+            return self.caption_en, "en"
+        return self.caption, "da"
+
+    def alt_text_in(self, language: str | None) -> tuple[str, str]:
+        if language == "en" and self.alt_text_en:
+            return self.alt_text_en, "en"
+        return self.alt_text, "da"
+
+    # In the language being written (the page's, or the release's inside its article).
+    @property
+    def shown_caption(self) -> str:
+        return self.caption_in(get_language())[0]
+
+    @property
+    def shown_caption_lang(self) -> str:
+        return self.caption_in(get_language())[1]
+
+    @property
+    def shown_alt_text(self) -> str:
+        return self.alt_text_in(get_language())[0]
+
+    @property
+    def shown_alt_text_lang(self) -> str:
+        return self.alt_text_in(get_language())[1]
+
+    @property
+    def shown_usage_terms_lang(self) -> str:
+        """Terms an editor wrote are Danish; the default ones are in the page's language."""
+        return get_language() if self.usage_terms == DEFAULT_USAGE_TERMS else "da"
 
     @property
     def shown_usage_terms(self) -> str:

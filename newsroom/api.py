@@ -158,8 +158,9 @@ def _release_data(release, *, full: bool) -> dict:
             "url": absolute_url(image.public_url),
             "width": image.width,
             "height": image.height,
-            "caption": image.caption,
-            "alt_text": image.alt_text,
+            # In the release's language where written, else the Danish text.
+            "caption": image.shown_caption,
+            "alt_text": image.shown_alt_text,
             "credit": image.credit,
         }
         if image

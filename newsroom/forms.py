@@ -120,8 +120,9 @@ class ReleaseFilterForm(forms.Form):
                 (slug, name_en, "en") if language == "en" and name_en else (slug, name, "da")
                 for slug, name, name_en in topics
             ],
+            # Organisations have Danish names only: marked as Danish on English pages.
             "organisation": [
-                (slug, name, None)
+                (slug, name, "da")
                 for slug, name in self.fields["organisation"].queryset.values_list("slug", "name")
             ],
             "aar": [(str(value), label, None) for value, label in self._year_choices()[1:]],

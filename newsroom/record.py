@@ -52,10 +52,13 @@ def organisation_box(organisation) -> dict:
 
 
 def contact_data(contact) -> dict:
+    # The title in the language being written where there is one, else the Danish title.
+    title, title_lang = contact.title_in(get_language())
     return {
         "pk": contact.pk,
         "name": contact.display_name,
-        "title": contact.title,
+        "title": title,
+        "title_lang": title_lang,
         "organisation": contact.organisation.label if contact.organisation_id else "",
         "phone": contact.phone,
         "phone_uri": contact.phone_uri,

@@ -202,11 +202,12 @@ class ReleaseDetailView(DetailView):
         return {
             "release": release,
             "object": release,
-            "previous_release": published.before(release).only("title", "slug").first(),
-            "next_release": published.after(release).only("title", "slug").first(),
-            "related_releases": published.related_to(release).only("title", "slug", "publish_at")[
-                :RELATED_COUNT
-            ],
+            # Each title marked in its language where the page is written in another.
+            "previous_release": published.before(release).only("title", "slug", "language").first(),
+            "next_release": published.after(release).only("title", "slug", "language").first(),
+            "related_releases": published.related_to(release).only(
+                "title", "slug", "publish_at", "language"
+            )[:RELATED_COUNT],
             "json_ld": seo.release_data(release),
             # On the public page every person and organisation named is public: link them.
             "link_about_boxes": True,

@@ -20,6 +20,29 @@ def absolute(path):
 
 
 @register.filter
+def lang_attr(language):
+    """` lang="da"` where a text is in another language than the one being written (the
+    page's, or the release's inside its article), else nothing."""
+    from django.utils.translation import get_language
+
+    if language and language != get_language():
+        return format_html(' lang="{}"', language)
+    return ""
+
+
+@register.filter
+def in_lang(text, language):
+    """The text, in a <span lang> where it is in another language than the one being written:
+    for a Danish name inside an English sentence ("About <span lang="da">…</span>")."""
+    from django.utils.html import conditional_escape
+    from django.utils.translation import get_language
+
+    if language and language != get_language() and text:
+        return format_html('<span lang="{}">{}</span>', language, text)
+    return conditional_escape(text)
+
+
+@register.filter
 def json_ld(data):
     """A schema.org JSON-LD block. Escaped like json_script, so no text can close the tag."""
     escaped = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
