@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,7 +35,7 @@ from newsroom import (
     staff,  # noqa: F401 (the user admin: roles give staff status)
 )
 from newsroom.admin_word_import import word_import_urls
-from newsroom.checks import problems_html, publication_problems
+from newsroom.checks import library_images_in, problems_html, publication_problems
 from newsroom.managers import public_media_contacts, public_organisations
 from newsroom.models import (
     Correction,
@@ -134,6 +134,20 @@ class PressReleaseForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # Only where the body shows photos from the media library that are not press photos yet
+    # (a Word import's pictures); removed in __init__ otherwise.
+    press_photos_from_body = forms.ModelMultipleChoiceField(
+        label=_("Make press photo"),
+        queryset=Image.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Pictures in the body (from a Word import or the editor) that are not press photos "
+            "yet. A ticked one is added after the press photos above (the first press photo "
+            "is the lead photo). It needs its photographer credit first."
+        ),
+    )
+
     class Meta:
         model = PressRelease
         fields = [*CONTENT_FIELDS, "status", "publish_at"]
@@ -166,6 +180,13 @@ class PressReleaseForm(forms.ModelForm):
             del self.fields["correction_note"]
         else:
             self.fields["correction_note"].help_text = self.correction_help_text()
+        offered = [] if self.restoring else body_pictures_to_offer(self.instance)
+        if offered:
+            field = self.fields["press_photos_from_body"]
+            field.queryset = Image.objects.filter(pk__in=[image.pk for image in offered])
+            field.label_from_instance = offered_picture_label
+        else:
+            del self.fields["press_photos_from_body"]
         if self.restoring and "status" in self.fields:
             self.fields["status"].help_text = _(
                 "Restoring brings back this version's text. The status and time shown are "
@@ -176,6 +197,27 @@ class PressReleaseForm(forms.ModelForm):
                 "Copenhagen time (CET in winter, CEST in summer). "
                 "A scheduled or embargoed release goes public at this second."
             )
+
+    def clean_press_photos_from_body(self):
+        chosen = self.cleaned_data["press_photos_from_body"]
+        uncredited = [image for image in chosen if not image.credit.strip()]
+        if uncredited:
+            raise forms.ValidationError(
+                format_html_join(
+                    " ",
+                    '{} <a href="{}" target="_blank">{}</a>',
+                    (
+                        (
+                            _("“%(name)s” has no photographer credit yet.") % {"name": image},
+                            reverse("admin:media_image_change", args=[image.pk]),
+                            _("Add the credit on the image's page (opens in a new tab)."),
+                        )
+                        for image in uncredited
+                    ),
+                ),
+                code="no_credit",
+            )
+        return chosen
 
     def correction_help_text(self) -> str:
         # The example is what the release would show if the note were written today, in the
@@ -306,6 +348,22 @@ class ShownStatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=value)
 
 
+def body_pictures_to_offer(release) -> list[Image]:
+    """Photos from the media library that the release's body shows and that are not among its
+    press photos: what the form offers to make press photos."""
+    if release is None or release.pk is None:
+        return []
+    linked = set(release.image_links.values_list("image_id", flat=True))
+    return [image for image in library_images_in(release.body) if image.pk not in linked]
+
+
+def offered_picture_label(image):
+    missing = "" if image.credit.strip() else gettext("no photographer credit yet")
+    return format_html(
+        "{} {}{}", thumbnail(image), image, format_html(" ({})", missing) if missing else ""
+    )
+
+
 class CorrectionInline(admin.TabularInline):
     model = Correction
     extra = 0
@@ -398,6 +456,16 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
             ]
         elif obj is not None and obj.status in (obj.Status.EMBARGOED, obj.Status.SCHEDULED):
             fieldsets = [*fieldsets, (_("Embargo previews"), {"fields": ["preview_links"]})]
+        if (
+            obj is not None
+            and not self._restoring(request)
+            and self.has_change_permission(request, obj)
+            and body_pictures_to_offer(obj)
+        ):
+            fieldsets = [
+                *fieldsets,
+                (_("Pictures in the body"), {"fields": ["press_photos_from_body"]}),
+            ]
         if obj is not None and ReleaseSource.objects.filter(release=obj).exists():
             fieldsets = [*fieldsets, (_("Imported from"), {"fields": ["imported_from"]})]
         return fieldsets
@@ -555,6 +623,15 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
             super().save_model(request, form.instance, form, change)
         super().save_related(request, form, formsets, change)
         release = form.instance
+        chosen = form.cleaned_data.get("press_photos_from_body") or []
+        if chosen:
+            # After the press photos the form's rows kept, in the body's order.
+            last = release.image_links.aggregate(last=Max("order"))["last"]
+            start = 0 if last is None else last + 1
+            for offset, image in enumerate(chosen):
+                ReleaseImage.objects.get_or_create(
+                    release=release, image=image, defaults={"order": start + offset}
+                )
         if self._saved_without_notice(form) and updated_before is not None:
             # The feeds, the API, the sitemap and the page's JSON-LD date a release "updated"
             # by this time: a change the public is not told about (a typo) is no update to
@@ -653,7 +730,15 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
 
     @staticmethod
     def _changes_what_the_public_sees(form, formsets) -> bool:
-        visible_fields = {"title", "lead", "body", "byline", "topics", "documents"}
+        visible_fields = {
+            "title",
+            "lead",
+            "body",
+            "byline",
+            "topics",
+            "documents",
+            "press_photos_from_body",
+        }
         return bool(visible_fields & set(form.changed_data)) or any(
             formset.has_changed() for formset in formsets if formset.model is not Correction
         )

@@ -96,7 +96,7 @@ def _report(model_admin, request, imported: ImportedDraft) -> None:
         model_admin.message_user(
             request,
             format_html(
-                "{} {}",
+                "{} {} {}",
                 ngettext(
                     "The picture was added to the media library without a photographer "
                     "credit: add the credit on its page before the release is published:",
@@ -112,6 +112,10 @@ def _report(model_admin, request, imported: ImportedDraft) -> None:
                         (reverse("admin:media_image_change", args=[image.pk]), image.title)
                         for image in imported.images
                     ),
+                ),
+                _(
+                    "To make a picture the press photo, tick it under “Pictures in the body” "
+                    "below once it has its credit."
                 ),
             ),
             messages.WARNING,

@@ -50,6 +50,18 @@ def body_images(html: str | None) -> list[dict[str, str | None]]:
     return parser.images
 
 
+def library_images_in(html: str | None) -> list[Image]:
+    """The media library's photos a body shows, in the order it shows them, each once."""
+    images = body_images(html)
+    library = images_for_urls([attrs.get("src") or "" for attrs in images])
+    found: dict[int, Image] = {}
+    for attrs in images:
+        image = library.get(attrs.get("src") or "")
+        if image is not None:
+            found.setdefault(image.pk, image)
+    return list(found.values())
+
+
 def _image_change_url(image: Image) -> str:
     return reverse("admin:media_image_change", args=[image.pk])
 

@@ -323,3 +323,32 @@ def test_only_those_who_may_add_releases_may_import(client, django_user_model, p
 
     client.force_login(publisher)
     assert client.get(IMPORT_URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_picture_from_the_document_becomes_the_press_photo_once_credited(editor_client):
+    """Issue 19, item 21: the picture waits in the media library for its credit; the release's
+    page offers it as the press photo, and refuses it until the credit is written."""
+    from tests.newsroom.test_publishing import form_data
+
+    editor_client.post(IMPORT_URL, {"document": upload(press_release_docx())})
+    release = PressRelease.objects.get()
+    image = Image.objects.get()
+    change_url = reverse("admin:newsroom_pressrelease_change", args=[release.pk])
+    page = editor_client.get(change_url).content.decode()
+    assert 'name="press_photos_from_body"' in page and f'value="{image.pk}"' in page
+    assert "Billeder i brødteksten" in page
+
+    data = form_data(release, press_photos_from_body=[image.pk])
+    refused = editor_client.post(change_url, data)
+    assert refused.status_code == 200
+    assert "har ingen fotografkreditering endnu" in refused.content.decode()
+    assert not release.image_links.exists()
+
+    Image.objects.filter(pk=image.pk).update(credit="Ida Foto")
+    assert editor_client.post(change_url, data).status_code == 302
+    assert [link.image for link in release.image_links.all()] == [image]
+    # Once it is the press photo, it is no longer offered.
+    release.refresh_from_db()
+    page = editor_client.get(change_url).content.decode()
+    assert 'name="press_photos_from_body"' not in page
