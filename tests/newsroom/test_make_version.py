@@ -85,3 +85,10 @@ def test_a_second_time_opens_the_version_there_is(editor_client, danish):
     # From the version itself, too: it is the story's English version.
     response = make_version(editor_client, english)
     assert response["Location"] == reverse("admin:newsroom_pressrelease_change", args=[english.pk])
+
+
+def test_the_action_reads_lav_engelsk_version_in_danish(editor_client, danish):
+    page = editor_client.get(
+        reverse("admin:newsroom_pressrelease_changelist"), HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
+    assert ">Lav engelsk version<" in page
