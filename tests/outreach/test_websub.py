@@ -56,10 +56,15 @@ class Subscriber(BaseHTTPRequestHandler):
         pass
 
 
+class SubscriberServer(ThreadingHTTPServer):
+    request_queue_size = 128  # the hub's threads connect at once
+    daemon_threads = True
+
+
 @pytest.fixture
 def subscriber(settings):
     settings.WEBSUB_ALLOW_PRIVATE_CALLBACKS = True
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Subscriber)
+    server = SubscriberServer(("127.0.0.1", 0), Subscriber)
     server.confirm = True
     server.answers = []  # statuses for the next pushes (200 once they run out)
     server.verifications, server.pushes = [], []
@@ -370,3 +375,47 @@ def test_with_an_outside_hub_the_feeds_name_it_and_the_round_pings_it(client, su
     assert "http://testserver/feeds/rss/" in pinged
     assert f"http://testserver/en/feeds/emner/{topic.slug}/json/" in pinged
     assert not WebSubPing.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_push_each_subscriber_once_with_threads(subscriber):
+    """Two rounds at the same moment, each sending with its threads (PostgreSQL): every
+    subscriber gets the new feed exactly once."""
+    if websub.connection.vendor != "postgresql":
+        pytest.skip("row locking with SKIP LOCKED needs PostgreSQL (run with DATABASE_URL)")
+    now = timezone.now()
+    WebSubSubscription.objects.bulk_create(
+        WebSubSubscription(
+            topic=RSS,
+            callback=f"{subscriber.url}/{number}",
+            secret=f"{SECRET}-{number}",
+            lease_seconds=3600,
+            expires_at=now + datetime.timedelta(hours=1),
+            verified_at=now,
+        )
+        for number in range(60)
+    )
+    websub.queue_changes()
+    PressReleaseFactory(title="To på én gang", publish_at=timezone.now())
+    outcomes = []
+
+    def work():
+        try:
+            outcomes.append(websub.run_once())
+        finally:
+            websub.connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    paths = [push["path"] for push in subscriber.pushes]
+    assert len(paths) == len(set(paths)) == 60
+    assert sum(outcome["sent"] for outcome in outcomes) == 60
+    assert sum(outcome["queued"] for outcome in outcomes) == 60  # one round noticed it
+    for push in subscriber.pushes:
+        number = push["path"].rsplit("/", 1)[1]
+        assert signed(push, f"{SECRET}-{number}")
+        assert feedparser.parse(push["body"]).entries[0].title == "To på én gang"
+    assert not WebSubPush.objects.filter(sent_at__isnull=True).exists()

@@ -38,6 +38,11 @@ class _Subscriber(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the hub's threads connect at once
+    daemon_threads = True
+
+
 class Command(BaseCommand):
     help = "Time a WebSub push of a new release to many subscribers (a row of manage.py bench)."
 
@@ -45,9 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--subscribers", type=int, default=1000)
 
     def handle(self, *args, subscribers, **options):
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Subscriber)
-        server.daemon_threads = True
-        server.request_queue_size = 128
+        server = _Server(("127.0.0.1", 0), _Subscriber)
         server.lock, server.done = threading.Lock(), threading.Event()
         server.received, server.expected = 0, subscribers
         thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
