@@ -63,11 +63,12 @@ test: install ## Run the whole test suite
 screenshots: install ## Screenshots of the index, the seed release, the positions editor and the dashboard at 390 and 1280 px into screenshots/
 	DEBUG= $(BIN)/python tests/browser/screenshots.py
 
-bench: install ## Benchmark: in-process per page, then over HTTP (gunicorn + wrk, uncached and cached) beside the Wagtail peer
+bench: install ## Benchmark: in-process per page, then over HTTP (gunicorn + wrk, uncached and cached) beside the Wagtail peer, then pitches and alerts through SMTP
 	@tmp=$$(mktemp -d); \
 	DJANGO_SETTINGS_MODULE=tests.settings DATA_DIR=$$tmp MEDIA_ROOT=$$tmp/media DEBUG= PAGE_CACHE=0 \
 	$(BIN)/python manage.py bench; status=$$?; rm -rf $$tmp; exit $$status
 	bash bench/http.sh
+	bash bench/mail.sh
 
 lint: install ## Ruff, migrations check, the app-dependency contract, translations' placeholders
 	$(BIN)/ruff check .

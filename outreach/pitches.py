@@ -24,7 +24,7 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
@@ -202,20 +202,39 @@ def send_pending(*, limit: int | None = None, seconds: float | None = None) -> i
     pause = 60.0 / rate if rate else 0.0
     stop_at = None if seconds is None else time.monotonic() + seconds
     sent = 0
-    for _round in range(limit) if limit is not None else itertools.count():
-        if stop_at is not None and time.monotonic() >= stop_at:
-            break
-        outcome = _send_one()
-        if outcome is None:
-            break
-        if outcome:
-            sent += 1
-            if pause:
-                time.sleep(pause)
+    # One connection to the mail server for the round (opened at the first mail, opened
+    # again after a failure), and each release's page data read once.
+    mailer = mailers.default
+    releases: dict = {}
+    try:
+        for _round in range(limit) if limit is not None else itertools.count():
+            if stop_at is not None and time.monotonic() >= stop_at:
+                break
+            outcome = _send_one(mailer, releases)
+            if outcome is None:
+                break
+            if outcome:
+                sent += 1
+                if pause:
+                    time.sleep(pause)
+    finally:
+        mailer.close()
     return sent
 
 
-def _send_one() -> bool | None:
+def _release_for_mail(release_id: int, releases: dict) -> PressRelease:
+    """The release as its mails show it, read once a round; read again if its status or time
+    has changed meanwhile (an embargo moved, a release pulled back)."""
+    status, publish_at = (
+        PressRelease.objects.filter(pk=release_id).values_list("status", "publish_at").get()
+    )
+    release = releases.get(release_id)
+    if release is None or (release.status, release.publish_at) != (status, publish_at):
+        release = releases[release_id] = PressRelease.objects.for_page().get(pk=release_id)
+    return release
+
+
+def _send_one(mailer, releases: dict) -> bool | None:
     """Send the next due mail: True if sent, False if it failed, None if none is due."""
     with transaction.atomic():
         now = timezone.now()
@@ -226,7 +245,7 @@ def _send_one() -> bool | None:
                 status=PitchDelivery.Status.PENDING,
                 pitch__status=Pitch.Status.QUEUED,
             )
-            .select_related("pitch", "pitch__release", "release", "contact")
+            .select_related("pitch", "pitch__sent_by", "contact")
             .order_by("pk")
             .first()
         )
@@ -236,13 +255,13 @@ def _send_one() -> bool | None:
             # Erased or suppressed since it was queued.
             _give_up(delivery, now, _("suppressed before it was sent"))
             return False
-        release = delivery.release
+        release = delivery.release = _release_for_mail(delivery.release_id, releases)
         if release.status not in PressRelease.RELEASED:
             _give_up(delivery, now, _("the release was pulled back"))
             return False
         try:
             with transaction.atomic():  # a failed send undoes its embargo link too
-                build_pitch_mail(delivery).send()
+                mailer.send_messages([build_pitch_mail(delivery)])
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _message in error.recipients.values()]
             if codes and min(codes) >= 500:
@@ -257,6 +276,7 @@ def _send_one() -> bool | None:
                 _retry(delivery, now, error)
             return False
         except (smtplib.SMTPException, OSError) as error:
+            mailer.close()  # the connection may be gone: the next mail opens a new one
             _retry(delivery, now, error)
             return False
         except Exception as error:
