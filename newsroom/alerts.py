@@ -16,7 +16,7 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
@@ -239,6 +239,18 @@ def send_pending_alerts(*, limit: int | None = 500, seconds: float | None = None
     """
     sent = 0
     releases: dict[int, PressRelease] = {}
+    rendered: dict = {}  # (release, language) -> the mail's parts, written once a round
+    # One connection to the mail server for the round, opened again after a failure.
+    mailer = mailers.default
+    try:
+        sent = _send_pending_alerts(limit, seconds, releases, rendered, mailer)
+    finally:
+        mailer.close()
+    return sent
+
+
+def _send_pending_alerts(limit, seconds, releases, rendered, mailer) -> int:
+    sent = 0
     stop_at = None if seconds is None else time.monotonic() + seconds
     for _ in range(limit) if limit is not None else itertools.count():
         if stop_at is not None and time.monotonic() >= stop_at:
@@ -266,13 +278,17 @@ def send_pending_alerts(*, limit: int | None = 500, seconds: float | None = None
                 # A savepoint: whatever goes wrong for this one alert is undone on its own
                 # and recorded below, and the worker goes on with the next one.
                 with transaction.atomic():
-                    build_alert(
+                    message = build_alert(
                         release=releases[delivery.release_id],
                         subscription=delivery.subscription,
                         delivery=delivery,
-                    ).send()
+                        rendered=rendered,
+                    )
+                    mailer.send_messages([message])
             except (smtplib.SMTPException, OSError) as error:
-                # The mail server or the network: worth trying again later.
+                # The mail server or the network: worth trying again later, on a new
+                # connection.
+                mailer.close()
                 _record_failure(delivery, error, now)
                 continue
             except Exception as error:
@@ -317,24 +333,47 @@ def header_text(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def build_alert(*, release: PressRelease, subscription: Subscription, delivery=None):
-    unsubscribe = unsubscribe_url(subscription)
-    with translation.override(subscription.language):
+# Stand-ins for what differs from subscriber to subscriber: an alert's text is written once
+# per release and language, and each subscriber's links put in (signed tokens need no escaping).
+MANAGE_STAND_IN, UNSUBSCRIBE_STAND_IN = "@@manage-url@@", "@@unsubscribe-url@@"
+
+
+def _alert_parts(release: PressRelease, language: str) -> tuple[str, str]:
+    with translation.override(language):
         release_url = absolute_url(release.get_absolute_url())  # under /en/ for English readers
-    context = {
-        "release": release,
-        "release_url": release_url,
-        "manage_url": manage_url(subscription),
-        "unsubscribe_url": unsubscribe,
-        "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
-        # The mail's own language (its words); the release keeps its own in the text.
-        "LANGUAGE_CODE": subscription.language,
-    }
+        context = {
+            "release": release,
+            "release_url": release_url,
+            "manage_url": MANAGE_STAND_IN,
+            "unsubscribe_url": UNSUBSCRIBE_STAND_IN,
+            "SITE_NAME": settings.SITE_NAME,
+            "SITE_URL": settings.SITE_URL,
+            # The mail's own language (its words); the release keeps its own in the text.
+            "LANGUAGE_CODE": language,
+        }
+        return (
+            render_to_string("alerts/release.txt", context),
+            render_to_string("alerts/release.html", context),
+        )
+
+
+def build_alert(
+    *, release: PressRelease, subscription: Subscription, delivery=None, rendered=None
+):
+    unsubscribe = unsubscribe_url(subscription)
+    key = (release.pk, subscription.language)
+    parts = (rendered or {}).get(key) or _alert_parts(release, subscription.language)
+    if rendered is not None:
+        rendered[key] = parts
+    manage = manage_url(subscription)
+    text, html = (
+        part.replace(MANAGE_STAND_IN, manage).replace(UNSUBSCRIBE_STAND_IN, unsubscribe)
+        for part in parts
+    )
     with translation.override(subscription.language):
         message = EmailMultiAlternatives(
             subject=header_text(release.title),
-            body=render_to_string("alerts/release.txt", context),
+            body=text,
             to=[subscription.email],
             headers={
                 # RFC 8058 one-click unsubscribe.
@@ -344,7 +383,7 @@ def build_alert(*, release: PressRelease, subscription: Subscription, delivery=N
                 "Auto-Submitted": "auto-generated",
             },
         )
-        message.attach_alternative(render_to_string("alerts/release.html", context), "text/html")
+        message.attach_alternative(html, "text/html")
     return message
 
 
