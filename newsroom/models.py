@@ -787,7 +787,16 @@ class AlertDelivery(models.Model):
                 fields=["release", "subscription"], name="one_alert_per_release_and_subscriber"
             )
         ]
-        indexes = [models.Index(fields=["sent_at"])]
+        indexes = [
+            models.Index(fields=["sent_at"]),
+            # The worker takes the first unsent alert, again and again: without this it would
+            # step over every sent one each time (an alert round to 50,000 slowed to a crawl).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="alert_pending",
+            ),
+        ]
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
 

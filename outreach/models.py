@@ -239,7 +239,11 @@ class PitchDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pitch", "contact"], name="one_delivery_per_contact")
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="pitch_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="pitch_due"),
+            # The worker takes the first pending mail again and again (see AlertDelivery).
+            models.Index(fields=["id"], condition=models.Q(status="pending"), name="pitch_pending"),
+        ]
         verbose_name = _("pitch e-mail")
         verbose_name_plural = _("pitch e-mails")
 
