@@ -270,6 +270,20 @@ class UpdatePageCacheMiddleware(UpdateCacheMiddleware):
         return response
 
 
+def front(application):
+    """What stands in front of Django's WSGI handler: the page-cache front (when the page cache
+    is on) and, outside it, each wrapper settings.WSGI_WRAPPERS names (so that every answer,
+    sent from the cache or rendered, passes them)."""
+    from django.utils.module_loading import import_string
+
+    if settings.PAGE_CACHE:
+        # Plain anonymous hits on kept pages are answered before Django's request handling.
+        application = PageCacheFront(application)
+    for path in getattr(settings, "WSGI_WRAPPERS", []):
+        application = import_string(path)(application)
+    return application
+
+
 class PageCacheFront:
     """The WSGI application in front of Django (newsroom.wsgi): a plain GET by an anonymous
     visitor for a page kept in the current generation is answered from the cache as Django

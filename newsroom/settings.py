@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "media",
     "newsroom",
     "outreach",
+    "stats",
     "accounts",
 ]
 
@@ -479,3 +480,10 @@ WORKER_ROUNDS = [
 ]
 # Pitch e-mails each worker sends a minute at most (0: as fast as the mail server takes them).
 PITCH_MAILS_PER_MINUTE = int(os.environ.get("PITCH_MAILS_PER_MINUTE", "600"))
+
+# Readers counted per release and day, without cookies or personal data (stats/): every answer
+# passes the counting wrapper at the WSGI door; COUNT_READERS=0 switches it off.
+COUNT_READERS = env_bool("COUNT_READERS", True)
+WSGI_WRAPPERS = ["stats.wsgi.CountReaders"] if COUNT_READERS else []
+# Counters are written to the database in one batch this often (seconds) per process.
+COUNT_FLUSH_SECONDS = float(os.environ.get("COUNT_FLUSH_SECONDS", "10"))

@@ -9,11 +9,10 @@ application = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402 - after setup, on purpose
 
-if settings.PAGE_CACHE:
-    from newsroom.cache import PageCacheFront
+from newsroom.cache import front  # noqa: E402
 
-    # Plain anonymous hits on kept pages are answered before Django's request handling.
-    application = PageCacheFront(application)
+# The page-cache front, and outside it what settings.WSGI_WRAPPERS names (counting readers).
+application = front(application)
 
 if settings.SECRET_KEY_MISSING:
     # Serving with a random key would log everyone out at each restart: refuse instead.

@@ -9,7 +9,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.http import HttpResponse
 
-from newsroom.cache import PageCacheFront
+from newsroom.cache import front
 
 
 class WsgiClient:
@@ -21,7 +21,7 @@ class WsgiClient:
             self.calls_to_django += 1
             return django(environ, start_response)
 
-        self.application = PageCacheFront(counted)
+        self.application = front(counted)
         self.headers = headers
 
     def get(self, url: str, **headers) -> HttpResponse:

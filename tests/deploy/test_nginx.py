@@ -149,6 +149,7 @@ def nginx(live_server, settings, tmp_path, seed_release, monkeypatch):
             "/etc/letsencrypt/live/presse.example.dk/privkey.pem": str(key),
             "/srv/newsroom/var/static/": f"{static_root}/",
             "/srv/newsroom/var/media/": f"{settings.MEDIA_ROOT}/",
+            "/var/log/nginx/newsroom-access.log": str(prefix / "newsroom-access.log"),
         },
     )
     settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
