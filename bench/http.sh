@@ -62,10 +62,14 @@ start_gunicorn() {
   exit 1
 }
 
+# A reader's browser, so that counting (stats/) counts every request as a reader's: wrk sends no
+# User-Agent of its own, which would be taken for a bot and not counted.
+AGENT="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
 measure() {  # label name url
   local raw="$RUN_DIR/wrk.txt" rps p50 p99 errors
-  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WARMUP" "$3" >/dev/null 2>&1 || true
-  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency "$3" >"$raw" 2>&1 || true
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WARMUP" -H "User-Agent: $AGENT" "$3" >/dev/null 2>&1 || true
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency -H "User-Agent: $AGENT" "$3" >"$raw" 2>&1 || true
   rps=$(awk '/Requests\/sec/ {print $2}' "$raw")
   p50=$(awk '$1 == "50%" {print $2}' "$raw")
   p99=$(awk '$1 == "99%" {print $2}' "$raw")
@@ -73,8 +77,13 @@ measure() {  # label name url
   echo "$1 $2 req/s=$rps p50=$p50 p99=$p99 errors=$errors"
 }
 
-for mode in uncached cached; do
-  if [ "$mode" = uncached ]; then
+# Each mode with counting readers on (as in production), and again without (COUNTING=both, the
+# default): what counting costs, in the same run.
+MODES="uncached cached"
+[ "${COUNTING:-both}" = both ] && MODES="uncached cached uncached-nocount cached-nocount"
+for mode in $MODES; do
+  if [ "${mode%-nocount}" != "$mode" ]; then export COUNT_READERS=0; else export COUNT_READERS=1; fi
+  if [ "${mode%-nocount}" = uncached ]; then
     export PAGE_CACHE=0
     unset REDIS_URL
   else
@@ -91,6 +100,12 @@ for mode in uncached cached; do
   [ "$mode" = uncached ] && measure "newsroom-$mode" floor "http://127.0.0.1:$PORT/robots.txt"
   stop_gunicorn
 done | tee "$RUN_DIR/ours.txt"
+export COUNT_READERS=1
+awk '$1 ~ /^newsroom-/ {sub("req/s=", "", $3); r[$1 " " $2] = $3}
+     END {for (k in r) { split(k, a, " "); m = a[1]; n = a[2];
+            if (m !~ /-nocount$/ && ((m "-nocount" " " n) in r) && r[m "-nocount" " " n] > 0)
+              printf "# counting readers, %s %s: %.0f req/s with, %.0f without (%+.1f%%)\n",
+                     substr(m, 10), n, r[k], r[m "-nocount" " " n], 100 * (r[k] / r[m "-nocount" " " n] - 1) }}' "$RUN_DIR/ours.txt"
 
 # Behind nginx with deploy/nginx.conf (TLS, proxy_cache): cached pages through the proxy beside
 # the same bytes served by the same nginx as plain files.
