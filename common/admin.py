@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,32 @@ def count_characters(field: forms.Field, limit: int) -> None:
             "data-charcount-over": str(_("%(count)s of %(limit)s characters: %(over)s too many")),
         }
     )
+
+
+class DescribedSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, each described by the field's help text and, when the
+    form refuses the time, by its error. Django's points both at a time-zone warning that
+    exists only when the browser's zone differs (static/js/admin-a11y.js adds it then), and
+    leaves the help and the error on the fieldset around them, which a screen reader does not
+    read when the focus lands on a box."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        field_id = context["widget"]["attrs"].get("id")
+        if field_id:
+            described = [f"{field_id}_helptext"]
+            if context["widget"]["attrs"].get("aria-invalid") == "true":
+                described.append(f"{field_id}_error")
+            for widget in context["widget"]["subwidgets"]:
+                widget["attrs"]["aria-describedby"] = " ".join(described)
+        return context
+
+
+def describe_split_datetime(field: forms.Field) -> None:
+    """Give a SplitDateTimeField the boxes above (its help text is then required)."""
+    widget = DescribedSplitDateTime()
+    widget.is_required = field.required
+    field.widget = widget
 
 
 class AutoSlugFormMixin:

@@ -79,7 +79,8 @@ class ImageForm(forms.ModelForm):
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "__str__", "credit", "dimensions", "created_at"]
-    list_display_links = ["thumbnail", "__str__"]
+    # The thumbnail is no second link to the same page (a link without a name).
+    list_display_links = ["__str__"]
     search_fields = ["title", "caption", "alt_text", "credit"]
     list_filter = ["credit"]
     readonly_fields = ["preview", "dimensions", "file_size", "mime_type"]

@@ -24,6 +24,7 @@ from common.admin import (
     AutoSlugAdminMixin,
     ReadableHistoryAdminMixin,
     count_characters,
+    describe_split_datetime,
 )
 from common.generation import content_changed
 from common.richtext import sanitize_html
@@ -197,6 +198,7 @@ class PressReleaseForm(forms.ModelForm):
                 "Copenhagen time (CET in winter, CEST in summer). "
                 "A scheduled or embargoed release goes public at this second."
             )
+            describe_split_datetime(self.fields["publish_at"])
 
     def clean_press_photos_from_body(self):
         chosen = self.cleaned_data["press_photos_from_body"]
@@ -393,7 +395,8 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
         "byline",
         "is_public",
     ]
-    list_display_links = ["lead_thumbnail", "title"]
+    # The thumbnail is no second link to the same page (its name was "–" or nothing).
+    list_display_links = ["title"]
     list_filter = [
         ShownStatusFilter,
         "topics",

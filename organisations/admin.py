@@ -37,7 +37,8 @@ class OrganisationForm(forms.ModelForm):
 class OrganisationAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAdmin):
     form = OrganisationForm
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "website"]
-    list_display_links = ["logo_thumbnail", "name"]
+    # The logo is no second link to the same page (a link without a name).
+    list_display_links = ["name"]
     list_filter = ["kind", "kept_back"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}

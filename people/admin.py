@@ -79,7 +79,8 @@ class PersonForm(forms.ModelForm):
 class PersonAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAdmin):
     form = PersonForm
     list_display = ["portrait_thumbnail", "name", "birth_year", "email", "phone", "is_public"]
-    list_display_links = ["portrait_thumbnail", "name"]
+    # The portrait is no second link to the same page (a link without a name).
+    list_display_links = ["name"]
     search_fields = ["name", "positions__title", "positions__organisation__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PositionInline]
@@ -145,6 +146,9 @@ class PersonAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAd
             **site.each_context(request),
             "title": _("Add a board: several people and roles"),
             "form": form,
+            # A refused role row is as much a refusal as the board's own fields.
+            "form_has_errors": form.is_bound
+            and bool(form.errors or any(role.errors for role in form.roles)),
             "media": self.media + form.media,
             "opts": self.model._meta,
         }
