@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,6 +37,7 @@ from newsroom import (
 )
 from newsroom.admin_word_import import word_import_urls
 from newsroom.checks import library_images_in, problems_html, publication_problems
+from newsroom.content_checks import content_checks_html, release_warnings
 from newsroom.managers import public_media_contacts, public_organisations
 from newsroom.models import (
     Correction,
@@ -469,6 +470,13 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
                 *fieldsets,
                 (_("Pictures in the body"), {"fields": ["press_photos_from_body"]}),
             ]
+        if obj is not None and not self._restoring(request):
+            # What a screen reader's user meets in the text, right after the text itself.
+            fieldsets = [
+                fieldsets[0],
+                (_("Accessibility: what a screen reader meets"), {"fields": ["content_checks"]}),
+                *fieldsets[1:],
+            ]
         if obj is not None and ReleaseSource.objects.filter(release=obj).exists():
             fieldsets = [*fieldsets, (_("Imported from"), {"fields": ["imported_from"]})]
         return fieldsets
@@ -510,9 +518,42 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
         return form
 
     def get_readonly_fields(self, request, obj=None):
+        shown = ["frozen_record", "preview_links", "imported_from", "content_checks"]
         if services.can_publish(request.user):
-            return ["frozen_record", "preview_links", "imported_from"]
-        return ["status", "publish_at", "frozen_record", "preview_links", "imported_from"]
+            return shown
+        return ["status", "publish_at", *shown]
+
+    @admin.display(description=_("content checks"))
+    def content_checks(self, obj):
+        """newsroom/content_checks.py on the saved text: warnings, each linked to its place in
+        the body (static/js/admin-a11y.js puts the editor's cursor there)."""
+        return content_checks_html(release_warnings(obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._warn_of_content(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._warn_of_content(request, obj)
+        return super().response_change(request, obj)
+
+    def _warn_of_content(self, request, obj):
+        warnings = release_warnings(obj)
+        if warnings:
+            self.message_user(
+                request,
+                format_html(
+                    "{} {}",
+                    ngettext(
+                        "Saved with %(count)d thing a screen reader's user will stumble on:",
+                        "Saved with %(count)d things a screen reader's user will stumble on:",
+                        len(warnings),
+                    )
+                    % {"count": len(warnings)},
+                    "; ".join(str(warning) for warning in warnings),
+                ),
+                messages.WARNING,
+            )
 
     @admin.display(description=_("body"))
     def rendered_body(self, obj):

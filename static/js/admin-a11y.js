@@ -314,6 +314,35 @@
         }
     }, true);
 
+    // --- The content checks' links (newsroom/content_checks.py): the editor's cursor to the
+    // block a warning is about. -------------------------------------------------------------
+    document.addEventListener("click", (event) => {
+        const link = event.target instanceof Element && event.target.closest("a[data-body-block]");
+        if (!link) {
+            return;
+        }
+        const textarea = document.querySelector(link.getAttribute("href"));
+        const editable = textarea && textarea.parentElement.querySelector(".ck-editor__editable");
+        if (!editable) {
+            return;
+        }
+        event.preventDefault();
+        const blocks = [...editable.children].filter((child) =>
+            !child.matches("br, .ck-fake-selection-container, .ck-widget__type-around"));
+        const block = blocks[Number(link.dataset.bodyBlock)] || blocks[blocks.length - 1];
+        editable.focus();
+        if (block) {
+            const range = document.createRange();
+            const text = block.querySelector("td, th, li, a, figcaption") || block;
+            range.selectNodeContents(text);
+            range.collapse(true);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            block.scrollIntoView({block: "center"});
+        }
+    });
+
     // --- Breadcrumbs: two neighbours that read the same (the app and its one model). ------
     function distinctBreadcrumbs() {
         document.querySelectorAll(".breadcrumbs").forEach((crumbs) => {
