@@ -285,7 +285,9 @@
         if (event.key !== "Tab" || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) {
             return;
         }
-        const editable = event.target instanceof Element && event.target.closest(".ck-editor__editable");
+        // (A table's cell is an editable of its own, inside the editor's.)
+        const editable = event.target instanceof Element
+            && event.target.closest(".ck-editor__editable:not(.ck-editor__nested-editable)");
         const selection = window.getSelection();
         if (!editable || !selection || !selection.anchorNode) {
             return;
@@ -322,7 +324,8 @@
             return;
         }
         const textarea = document.querySelector(link.getAttribute("href"));
-        const editable = textarea && textarea.parentElement.querySelector(".ck-editor__editable");
+        const editable = textarea
+            && textarea.parentElement.querySelector(".ck-editor__editable:not(.ck-editor__nested-editable)");
         if (!editable) {
             return;
         }

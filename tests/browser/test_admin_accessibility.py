@@ -3,12 +3,13 @@ officer meets: a refused time, a refused board, a refused Word file, the message
 and the barriers of issue 23 one by one, in a real Chromium."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 
 from tests.browser.support import LOCALE, node_file
-from tests.browser.test_accessibility import AXE_OPTIONS, describe
+from tests.browser.test_accessibility import AXE_OPTIONS, NARROW, WIDEST_ELEMENTS, describe
 
 pytestmark = pytest.mark.browser
 
@@ -186,3 +187,200 @@ def test_axe_finds_no_violations_on_any_admin_page(browser, admin_data, axe_sour
     )
     print(report)
     assert not failing, report
+
+
+# --- The barriers of issue 23, one by one. ---------------------------------------------------
+
+FOCUSED_NAME = "() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)"
+
+
+def label_text(tab, field_id):
+    return tab.locator(f"label[for={field_id}]").inner_text().rstrip(":").strip()
+
+
+def test_fields_are_named_and_described_by_what_is_on_screen(browser, admin_data):
+    from playwright.sync_api import expect
+
+    base, release = admin_data["base"], admin_data["release"]
+    context = signed_in_context(browser, base, bypass_csp=False)
+    tab = context.new_page()
+    tab.goto(f"{base}/admin/newsroom/pressrelease/{release.pk}/change/")
+    # 1. An autocomplete is named by its label, with a value chosen too; its search box too.
+    byline = label_text(tab, "id_byline")
+    assert release.byline_id is not None
+    by_label = re.compile(f"^{re.escape(byline)}:?$")
+    expect(tab.get_by_role("combobox", name=by_label)).to_have_count(1)
+    topics = label_text(tab, "id_topics")
+    expect(tab.get_by_role("searchbox", name=re.compile(f"^{topics}"))).to_have_count(1)
+    tab.get_by_role("combobox", name=by_label).focus()
+    tab.keyboard.press("Enter")
+    expect(tab.get_by_role("searchbox", name=re.compile(f"^{byline}"))).to_be_focused()
+    tab.keyboard.press("Escape")
+    # 3. Order and delete boxes of a tabular inline: named by column and row.
+    for control in ("#id_image_links-0-order", "#id_image_links-0-DELETE"):
+        expect(tab.locator(control)).to_have_accessible_name(re.compile(r"\S+: \S+"))
+    # 4. The body editor is named by its label.
+    expect(tab.locator(".ck-editor__editable").first).to_have_accessible_name(
+        re.compile("^Brødtekst")
+    )
+    # 11. The title counter is read with the field, and not announced at every key.
+    counter = tab.locator("#id_title_charcount")
+    assert counter.get_attribute("aria-live") is None
+    assert "id_title_charcount" in tab.locator("#id_title").get_attribute("aria-describedby")
+    # 11. Neighbouring breadcrumb links that lead to different pages read differently.
+    names = [
+        link.evaluate("a => a.textContent.trim()") for link in tab.locator(".breadcrumbs a").all()
+    ]
+    assert len(names) == len(set(names)), names
+    # 2. A refused publish time: the error and the zone's help on the date and time boxes.
+    tab.select_option("#id_status", "scheduled")
+    tab.fill("#id_publish_at_0", "01.01.2020")
+    tab.fill("#id_publish_at_1", "09:00:00")
+    tab.keyboard.press("Enter")
+    tab.wait_for_selector("#id_publish_at_error")
+    for box in ("#id_publish_at_0", "#id_publish_at_1"):
+        described = tab.locator(box).get_attribute("aria-describedby").split()
+        assert {"id_publish_at_helptext", "id_publish_at_error"} <= set(described), described
+        for target in described:
+            assert tab.locator(f"#{target}").count() == 1, target
+        expect(tab.locator(box)).to_have_accessible_description(re.compile("passeret|Dansk tid"))
+    # 6. The refusal has the focus, and its summary links to the field.
+    assert tab.title().startswith("Fejl:")
+    expect(tab.locator(".errornote")).to_be_focused()
+    assert tab.locator(".errornote a[href='#id_publish_at_0']").count() == 1
+
+    # 11. The list's thumbnail is no link named "–".
+    tab.goto(f"{base}/admin/newsroom/pressrelease/")
+    expect(tab.get_by_role("link", name="–", exact=True)).to_have_count(0)
+    context.close()
+
+    # 11. The sign-in page has a heading.
+    anonymous = browser.new_context(locale=LOCALE)
+    login = anonymous.new_page()
+    login.goto(f"{base}/admin/login/")
+    expect(login.get_by_role("heading", level=1)).to_have_count(1)
+    anonymous.close()
+
+
+def test_the_board_form_and_the_word_import_say_they_refused(browser, admin_data):
+    from playwright.sync_api import expect
+
+    base = admin_data["base"]
+    context = signed_in_context(browser, base, bypass_csp=False)
+    tab = context.new_page()
+    tab.goto(f"{base}/admin/people/person/group-positions/")
+    # 5. Every help text a field points at exists.
+    for field in ("id_start", "id_end", "id_make_public", "id_role-0-start", "id_role-0-end"):
+        described = tab.locator(f"#{field}").get_attribute("aria-describedby") or ""
+        assert described, field
+        for target in described.split():
+            assert tab.locator(f"#{target}").count() == 1, (field, target)
+    # 1. The board's autocompletes by their labels.
+    organisation = re.escape(label_text(tab, "id_organisation"))
+    expect(tab.get_by_role("combobox", name=re.compile(f"^{organisation}:?$"))).to_have_count(1)
+    # 6. A refusal: "Fejl:" in the title, a summary with the focus, links to the fields.
+    tab.fill("#id_role-0-start", "ikke en dato")
+    tab.locator("#id_role-0-start").press("Enter")
+    tab.wait_for_load_state()
+    assert tab.title().startswith("Fejl:"), tab.title()
+    expect(tab.locator("#error-summary")).to_be_focused()
+    assert tab.locator("#error-summary a[href='#id_role-0-start']").count() == 1
+    assert tab.locator("#error-summary a").count() >= 2  # the organisation, the date
+
+    tab.goto(f"{base}/admin/newsroom/pressrelease/import-word/")
+    tab.locator("#content-main input[type=submit]").press("Enter")
+    tab.wait_for_load_state()
+    assert tab.title().startswith("Fejl:"), tab.title()
+    expect(tab.locator("#error-summary")).to_be_focused()
+    assert tab.locator("#error-summary a[href='#id_document']").count() == 1
+    context.close()
+
+
+def test_a_save_is_announced_and_a_new_row_gets_the_focus(browser, admin_data):
+    from playwright.sync_api import expect
+
+    base, person = admin_data["base"], admin_data["person"]
+    context = signed_in_context(browser, base, bypass_csp=False)
+    tab = context.new_page()
+    tab.goto(f"{base}/admin/people/person/{person.pk}/change/")
+    tab.locator("#id_name").press("Enter")
+    tab.wait_for_load_state()
+    # 6. The message list is a status (an alert for a warning) and has the focus.
+    region = tab.locator(".messages-region")
+    assert region.get_attribute("role") in ("status", "alert")
+    expect(region).to_be_focused()
+    expect(region.locator("ul.messagelist")).to_have_count(1)
+
+    # 8. Adding an inline row puts the focus on its first field.
+    release = admin_data["release"]
+    tab.goto(f"{base}/admin/newsroom/pressrelease/{release.pk}/change/")
+    add = tab.locator("#person_links-group .add-row a")
+    add.focus()
+    tab.keyboard.press("Enter")
+    new_row = tab.locator("#person_links-group tr.form-row:not(.empty-form)").last
+    expect(new_row.locator(".select2-selection")).to_be_focused()
+    expect(new_row.locator(".select2-selection")).to_have_accessible_name(re.compile(r"\S"))
+    context.close()
+
+
+def test_tab_leaves_the_editor_after_a_table(browser, admin_data):
+    base = admin_data["base"]
+    context = signed_in_context(browser, base, bypass_csp=False)
+    tab = context.new_page()
+    tab.goto(f"{base}/admin/newsroom/pressrelease/add/")
+    tab.wait_for_selector(".ck-editor__editable")
+    tab.evaluate(
+        """() => Object.values(window.editors)[0].setData(
+            '<p>Tekst</p><figure class="table"><table><tbody><tr><td>a</td><td>b</td></tr>'
+            + '</tbody></table></figure>')"""
+    )
+    # The cursor at the end of the table's last cell, as typing there leaves it.
+    tab.evaluate(
+        """() => { const editor = Object.values(window.editors)[0];
+        const table = editor.model.document.getRoot().getChild(1);
+        const row = table.getChild(table.childCount - 1);
+        const cell = row.getChild(row.childCount - 1);
+        editor.model.change(w => w.setSelection(w.createPositionAt(cell.getChild(0), 'end')));
+        editor.editing.view.focus(); }"""
+    )
+    rows_before = tab.locator(".ck-editor__editable tr").count()
+    tab.keyboard.press("Tab")
+    assert tab.locator(".ck-editor__editable tr").count() == rows_before
+    outside = tab.evaluate(
+        "() => !document.activeElement.closest('.ck-editor') && document.activeElement.tagName"
+    )
+    assert outside, tab.evaluate(FOCUSED_NAME)
+    context.close()
+
+
+def test_focus_is_clearly_visible_on_select2_multiple(browser, admin_data):
+    base, release = admin_data["base"], admin_data["release"]
+    context = signed_in_context(browser, base, bypass_csp=False)
+    tab = context.new_page()
+    tab.goto(f"{base}/admin/newsroom/pressrelease/{release.pk}/change/")
+    search = tab.get_by_role("searchbox", name=re.compile("^" + label_text(tab, "id_topics")))
+    search.focus()
+    outline = tab.locator("#id_topics + .select2 .select2-selection").evaluate(
+        "el => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)]"
+    )
+    assert outline[0] != "none" and outline[1] >= 2, outline
+    context.close()
+
+
+@pytest.mark.parametrize("which", ["dashboard", "history"])
+def test_no_sideways_scrolling_at_320px(browser, admin_data, which):
+    base, release = admin_data["base"], admin_data["release"]
+    context = signed_in_context(
+        browser, base, bypass_csp=False, viewport={"width": NARROW, "height": 720}
+    )
+    tab = context.new_page()
+    path = (
+        "/admin/"
+        if which == "dashboard"
+        else (f"/admin/newsroom/pressrelease/{release.pk}/history/")
+    )
+    tab.goto(base + path)
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    widest = tab.evaluate(WIDEST_ELEMENTS, NARROW) if width > NARROW else []
+    context.close()
+    assert width <= NARROW, "\n".join(widest)
