@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -95,17 +94,30 @@ class ReleaseFilterForm(forms.Form):
     )
     aar = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, state=None, **kwargs):
+        """`state`: the request's public_state, under which the options are kept in this
+        process (reading them means reading every release's date and every organisation)."""
         super().__init__(*args, **kwargs)
+        self.state = state
         self.fields["emne"].queryset = public_topics()
         self.fields["organisation"].queryset = organisations_with_releases()
         self.fields["aar"].choices = self._year_choices
+
+    def _kept(self, key, compute):
+        from newsroom.parts import kept_in_process
+
+        if self.state is None:
+            return compute()
+        return kept_in_process(self.state, ("filter-options", *key), compute)
 
     def _year_choices(self):
         # A callable: the years are read when the form is shown or checked, never twice.
         if not hasattr(self, "_years"):
             published = PressRelease.objects.published()
-            self._years = [day.year for day in published.dates("publish_at", "year", order="DESC")]
+            self._years = self._kept(
+                ("years",),
+                lambda: [day.year for day in published.dates("publish_at", "year", order="DESC")],
+            )
         return [("", _("All years"))] + [(year, str(year)) for year in self._years]
 
     def select_options(self):
@@ -113,7 +125,14 @@ class ReleaseFilterForm(forms.Form):
         None), for the template to write out in one loop: Django's widget templates took a
         third of the index page's time."""
         language = get_language()
-        topics = self.fields["emne"].queryset.values_list("slug", "name", "name_en")
+        topics = self._kept(
+            ("topics",),
+            lambda: list(self.fields["emne"].queryset.values_list("slug", "name", "name_en")),
+        )
+        organisations = self._kept(
+            ("organisations",),
+            lambda: list(self.fields["organisation"].queryset.values_list("slug", "name")),
+        )
         options = {
             # A topic by its name in the page's language, else the Danish one (marked).
             "emne": [
@@ -121,10 +140,7 @@ class ReleaseFilterForm(forms.Form):
                 for slug, name, name_en in topics
             ],
             # Organisations have Danish names only: marked as Danish on English pages.
-            "organisation": [
-                (slug, name, "da")
-                for slug, name in self.fields["organisation"].queryset.values_list("slug", "name")
-            ],
+            "organisation": [(slug, name, "da") for slug, name in organisations],
             "aar": [(str(value), label, None) for value, label in self._year_choices()[1:]],
         }
         for name, choices in options.items():
@@ -139,11 +155,7 @@ class ReleaseFilterForm(forms.Form):
         if data.get("emne"):
             releases = releases.filter(topics=data["emne"])
         if data.get("organisation"):
-            organisation = data["organisation"]
-            releases = releases.filter(
-                Q(pk__in=PressRelease.objects.filter(organisations=organisation).values("pk"))
-                | Q(byline=organisation)
-            )
+            releases = releases.about(data["organisation"])
         if data.get("aar"):
             releases = releases.filter(publish_at__year=data["aar"])
         return releases

@@ -51,8 +51,13 @@ class PressReleaseQuerySet(models.QuerySet):
         if isinstance(obj, Person):
             return self.filter(people=obj)
         if isinstance(obj, Organisation):
-            about_it = self.model.objects.filter(organisations=obj).values("pk")
-            return self.filter(models.Q(pk__in=about_it) | models.Q(byline=obj))
+            from newsroom.models import ReleaseOrganisation
+
+            # Two index lookups joined in one list of ids: an OR of the two made the database
+            # read every published release (120 ms at 100,000).
+            about_it = ReleaseOrganisation.objects.filter(organisation=obj).values("release_id")
+            bylined = self.model.objects.filter(byline=obj).values("pk")
+            return self.filter(pk__in=about_it.union(bylined))
         raise TypeError(f"No releases are listed by {type(obj).__name__}")
 
     def released(self):
@@ -302,13 +307,34 @@ def public_topics():
     return Topic.objects.filter(pk__in=PressRelease.objects.published().values("topics"))
 
 
-def public_people():
+def published_link(model, outer: str = "pk", now=None, **lookups):
+    """Links of `model` (ReleasePerson, ReleaseOrganisation, …) to a published release, for an
+    EXISTS per row: a join to each link's release by its key, so a person or organisation is
+    checked with a few index lookups however many releases there are (an IN over every
+    published release's id made the planner read them all: 150 ms at 100,000 releases)."""
     from newsroom.models import PressRelease
+
+    return model.objects.filter(
+        release__status__in=PressRelease.RELEASED,
+        release__publish_at__lte=now or timezone.now(),
+        **{key: models.OuterRef(value) for key, value in lookups.items()},
+    )
+
+
+def person_is_public(outer: str = "pk", prefix: str = ""):
+    """The condition for a public person, on a row whose person is `outer` (a Person's "pk", a
+    Position's "person")."""
+    from newsroom.models import ReleasePerson
+
+    return models.Exists(published_link(ReleasePerson, person=outer)) | Q(
+        **{f"{prefix}is_public": True}
+    )
+
+
+def public_people():
     from people.models import Person
 
-    return Person.objects.filter(
-        Q(pk__in=PressRelease.objects.published().values("people")) | Q(is_public=True)
-    )
+    return Person.objects.filter(person_is_public())
 
 
 def organisations_with_releases():
@@ -319,9 +345,7 @@ def organisations_with_releases():
     from organisations.models import Organisation
 
     published = PressRelease.objects.published()
-    about = ReleaseOrganisation.objects.filter(
-        organisation=models.OuterRef("pk"), release__in=published
-    )
+    about = published_link(ReleaseOrganisation, organisation="pk")
     bylined = published.filter(byline=models.OuterRef("pk"))
     return Organisation.objects.filter(models.Exists(about) | models.Exists(bylined))
 
@@ -330,13 +354,13 @@ def public_media_contacts():
     """The contacts page: those the press office lists; of those named after a person, the ones
     whose person is public or who are already a published release's contact."""
     from media.models import MediaContact
-    from newsroom.models import PressRelease, ReleaseContact
+    from newsroom.models import ReleaseContact
 
-    on_published_release = ReleaseContact.objects.filter(
-        contact=models.OuterRef("pk"), release__in=PressRelease.objects.published()
-    )
+    on_published_release = published_link(ReleaseContact, contact="pk")
     return MediaContact.objects.listed().filter(
-        Q(person__isnull=True) | Q(person__in=public_people()) | models.Exists(on_published_release)
+        Q(person__isnull=True)
+        | person_is_public("person", "person__")
+        | models.Exists(on_published_release)
     )
 
 
@@ -376,13 +400,9 @@ def public_organisations():
     from people.models import Position
 
     published = PressRelease.objects.published()
-    about = ReleaseOrganisation.objects.filter(
-        organisation=models.OuterRef("pk"), release__in=published
-    )
+    about = published_link(ReleaseOrganisation, organisation="pk")
     bylined = published.filter(byline=models.OuterRef("pk"))
-    in_published_release = ReleasePerson.objects.filter(
-        person=models.OuterRef("person"), release__in=published
-    )
+    in_published_release = published_link(ReleasePerson, person="person")
     careers = (
         Position.objects.shown_on(timezone.localdate())
         .filter(organisation=models.OuterRef("pk"))

@@ -235,10 +235,64 @@ def index_rows(request):
     )
 
 
+def _index_rows_before(now, version, language, before_at, before_id):
+    # Keyset: the rows after a known one in the index's order (newest first).
+    return _index_rows(now, version, language).filter(
+        Q(publish_at__lt=before_at) | Q(publish_at=before_at, pk__lt=before_id),
+        publish_at__lte=before_at,
+    )
+
+
+_index_before_query = PreparedQuery(_index_rows_before)
+# Every this many rows of the index, the key of the last one is kept (IndexRows.anchors).
+INDEX_ANCHOR_EVERY = 100
+
+
 class IndexRows(PreparedList):
+    """Page 5,000 of the index costs what page 1 does: a page past the first hundred rows
+    starts from the nearest kept key (keyset) instead of an OFFSET that would build every
+    skipped row with its kept parts (270 ms at 100,000 releases)."""
+
     def __init__(self, state, **values):
         super().__init__(_index_query, **values)
         self.state = state
+
+    def __getitem__(self, rows: slice) -> list:
+        start = rows.start or 0
+        block = start // INDEX_ANCHOR_EVERY
+        if block == 0:
+            return super().__getitem__(rows)
+        anchors = self.anchors()
+        if block > len(anchors):
+            return []
+        before_at, before_id = anchors[block - 1]
+        found = _index_before_query.raw(
+            limit=rows.stop - start,
+            offset=start - block * INDEX_ANCHOR_EVERY,
+            before_at=before_at,
+            before_id=before_id,
+            **self.values,
+        )
+        return list(found)
+
+    def anchors(self) -> list:
+        """The key (publish time, id) of every INDEX_ANCHOR_EVERY-th row, read in one narrow
+        pass over the index once per process while what the public sees stays the same."""
+        now, language = self.values["now"], self.values["language"]
+
+        def read():
+            keys = _index(now, language).values("publish_at", "id")
+            sql, params = keys.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT publish_at, id FROM (SELECT publish_at, id, row_number() OVER "
+                    f"(ORDER BY publish_at DESC, id DESC) AS n FROM ({sql}) keys) numbered "
+                    "WHERE n %% %s = 0 ORDER BY n",
+                    [*params, INDEX_ANCHOR_EVERY],
+                )
+                return [(as_datetime(at), pk) for at, pk in cursor.fetchall()]
+
+        return kept_in_process(self.state, ("index-anchors", language), read)
 
     def count(self) -> int:
         # The number of pages changes only with what the public sees.
@@ -275,8 +329,10 @@ def feed_rows(state: PublicState, part: str, limit: int):
     )
 
 
-# key -> ((content version, next scheduled second), value): a few entries per process.
+# key -> ((content version, next scheduled second), value): a few entries per process, and the
+# counts of the lists visited (newsroom.paging), at most this many in all.
 _kept_in_process: dict = {}
+KEPT_IN_PROCESS_MAX = 20_000
 
 
 def kept_in_process(state: PublicState, key, compute):
@@ -287,6 +343,8 @@ def kept_in_process(state: PublicState, key, compute):
     stamp = (state.version, state.next_publication_at)
     kept = _kept_in_process.get(key)
     if kept is None or kept[0] != stamp:
+        if len(_kept_in_process) >= KEPT_IN_PROCESS_MAX:
+            _kept_in_process.clear()  # counts of many lists (each person's): start afresh
         kept = _kept_in_process[key] = (stamp, compute())
     return kept[1]
 
@@ -297,9 +355,11 @@ class KeptParts:
     so what every part shows is fetched together), and kept: all of a page's in one
     statement after the page is rendered (`keep_pending`)."""
 
-    def __init__(self, request, load=None, *, keep_page_parts=False):
+    def __init__(self, request, load=None, *, keep_page_parts=False, page_part_key=""):
         self.state = public_state(request)
         self.keep_page_parts = keep_page_parts
+        # What the page's own parts depend on besides the language (the filters chosen).
+        self.page_part_key = page_part_key
         self.language = get_language()
         self.load = load
         self.loaded = None
@@ -321,7 +381,8 @@ class KeptParts:
         they move."""
         if not self.keep_page_parts:
             return render({})
-        html = kept_in_process(self.state, ("part", name, self.language), lambda: render({}))
+        key = ("part", name, self.language, self.page_part_key)
+        html = kept_in_process(self.state, key, lambda: render({}))
         return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 
     def keep_pending(self, response=None):

@@ -1,4 +1,5 @@
 import functools
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -9,6 +10,12 @@ from django.urls import reverse
 
 from newsroom.managers import public_organisations, public_people, public_topics
 from newsroom.models import PressRelease, ReleaseImage
+from newsroom.paging import KeptCountPaginator
+from newsroom.parts import kept_in_process, public_state
+
+# The public state the request being answered read (set by the views below): the index's counts
+# and latest dates are kept in the process under it, read once after each change.
+_request = threading.local()
 
 
 class Sitemap(DjangoSitemap):
@@ -21,6 +28,23 @@ class Sitemap(DjangoSitemap):
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
 
+    # Django's default, the protocol's limit: at most 50,000 addresses a file.
+    limit = 50_000
+
+    @property
+    def paginator(self):
+        """Counted once per process while what the public sees stays the same (the index asks
+        every section for its number of pages); a deep page reads its rows' keys first."""
+        return KeptCountPaginator(
+            self._items(),
+            self.limit,
+            state=getattr(_request, "state", None),
+            key=("sitemap", self.section_name()),
+        )
+
+    def section_name(self) -> str:
+        return type(self).__name__
+
 
 def _on_site_url(view):
     """Django's sitemap views take the index's links from the request's host: they get
@@ -30,7 +54,11 @@ def _on_site_url(view):
     def wrapped(request, *args, **kwargs):
         netloc = urlsplit(settings.SITE_URL).netloc
         request.get_host = lambda: netloc
-        return view(request, *args, **kwargs)
+        _request.state = public_state(request)
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            _request.state = None
 
     return wrapped
 
@@ -62,11 +90,17 @@ class ReleaseSitemap(Sitemap):
         return max(item.updated_at, item.publish_at)
 
     def get_latest_lastmod(self):
-        # For the index: one aggregate, not every release loaded.
-        latest = PressRelease.objects.published().aggregate(
-            updated=Max("updated_at"), published=Max("publish_at")
-        )
-        return max(filter(None, latest.values()), default=None)
+        # For the index: one aggregate, not every release loaded, and kept like the counts.
+        def latest():
+            dates = PressRelease.objects.published().aggregate(
+                updated=Max("updated_at"), published=Max("publish_at")
+            )
+            return max(filter(None, dates.values()), default=None)
+
+        state = getattr(_request, "state", None)
+        if state is None:
+            return latest()
+        return kept_in_process(state, ("sitemap-lastmod",), latest)
 
 
 class PageSitemap(Sitemap):
@@ -87,9 +121,13 @@ class PageSitemap(Sitemap):
 
 class ObjectSitemap(Sitemap):
     changefreq = "weekly"
+    limit = 5000  # each file written in well under a second (20,000 people: four files)
 
     def __init__(self, public_objects):
         self.public_objects = public_objects
+
+    def section_name(self) -> str:
+        return self.public_objects.__name__
 
     def items(self):
         return self.public_objects().only("slug").order_by("slug")

@@ -28,6 +28,7 @@ from newsroom import alerts, search, seo, services
 from newsroom.feeds import feed_links
 from newsroom.forms import ReleaseFilterForm, SubscribeForm, SubscriptionChoicesForm
 from newsroom.managers import (
+    person_is_public,
     prefetch_listing_parts,
     prefetch_live_parts,
     prefetch_present_parts,
@@ -37,11 +38,20 @@ from newsroom.managers import (
     public_topics,
     unannounced_organisation_ids,
 )
-from newsroom.models import PressRelease, Quote, ReleaseImage, Subscription
+from newsroom.models import (
+    PressRelease,
+    Quote,
+    ReleaseImage,
+    ReleaseOrganisation,
+    ReleasePerson,
+    Subscription,
+)
+from newsroom.paging import KeptCountMixin
 from newsroom.parts import (
     CARD_PARTS,
     KeptParts,
     index_rows,
+    kept_in_process,
     public_state,
     release_page_row,
     render_build,
@@ -58,6 +68,8 @@ PAGE_SIZE = 10
 SIGNUPS_PER_CLIENT_PER_HOUR = 20
 MAILS_PER_ADDRESS_PER_DAY = 3
 RELATED_COUNT = 3
+# The feeds page lists the organisations and people of this many of the newest releases.
+FEEDS_PAGE_RELEASES = 30
 QUOTES_ON_PERSON_PAGE = 20
 
 
@@ -79,6 +91,7 @@ class KeptCardsMixin:
             self.request,
             load=lambda: self.load_cards(shown),
             keep_page_parts=self.keep_page_parts,
+            page_part_key=getattr(self, "page_part_key", ""),
         )
         return context
 
@@ -92,7 +105,7 @@ class KeptCardsMixin:
         return response
 
 
-class ReleaseIndexView(KeptCardsMixin, ListView):
+class ReleaseIndexView(KeptCountMixin, KeptCardsMixin, ListView):
     """Newest first, filtered by topic, organisation and year when asked."""
 
     template_name = "newsroom/pressrelease_list.html"
@@ -100,23 +113,32 @@ class ReleaseIndexView(KeptCardsMixin, ListView):
     context_object_name = "releases"
 
     def get_queryset(self):
-        public_state(self.request)  # first: parts are filed under what was read before
+        state = public_state(self.request)  # first: parts are filed under what was read before
         # Made when it is shown or asked (building its choices costs queries' worth of time).
-        self.filter_form = SimpleLazyObject(lambda: ReleaseFilterForm(self.request.GET or None))
+        self.filter_form = SimpleLazyObject(
+            lambda: ReleaseFilterForm(self.request.GET or None, state=state)
+        )
         # The filters as nobody has chosen any are the same for every page of the index.
         chosen = [name for name in ReleaseFilterForm.base_fields if self.request.GET.get(name)]
-        self.keep_page_parts = not chosen
+        self.filtered = bool(chosen)
+        self.keep_page_parts = True
+        self.page_part_key = ""
         if not chosen:  # the index as most visitors see it: one prepared query a page
             return index_rows(self.request)
         releases = PressRelease.objects.published().one_per_story(get_language())
         if self.filter_form.is_valid():
             releases = self.filter_form.filter(releases)
+            # The filters as chosen (with thousands of organisations to choose from, writing
+            # them out cost 150 ms): kept in this process for each choice, like the index's.
+            self.page_part_key = self.filter_form.query_string()
+        else:
+            self.keep_page_parts = False  # with the form's errors: written each time
         return self.with_kept_cards(releases)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter_form=self.filter_form,
-            filter_query="" if self.keep_page_parts else self.filter_form.query_string(),
+            filter_query=self.filter_form.query_string() if self.filtered else "",
             **kwargs,
         )
 
@@ -288,7 +310,7 @@ class ReleasePreviewView(DetailView):
         return response
 
 
-class ReleasesOfObjectView(ListView):
+class ReleasesOfObjectView(KeptCountMixin, ListView):
     """A person's, organisation's or topic's page: the object and its published releases."""
 
     paginate_by = PAGE_SIZE
@@ -362,7 +384,7 @@ class OrganisationDetailView(ReleasesOfObjectView):
         day, day_error = self.as_of()
         positions = list(
             Position.objects.held_on(day)
-            .filter(organisation=self.object, person__in=public_people())
+            .filter(person_is_public("person", "person__"), organisation=self.object)
             .select_related("person")
             .chairs_first()
         )
@@ -516,15 +538,24 @@ class FeedsPageView(TemplateView):
         def scoped(objects):
             return [{"object": obj, "feeds": feed_links(obj)} for obj in objects]
 
+        # The organisations and people of the newest releases (every one's own page links
+        # its feeds): with thousands of each, a page listing them all took seconds to write.
+        newest = list(
+            PressRelease.objects.published()
+            .order_by("-publish_at", "-pk")
+            .values_list("pk", flat=True)[:FEEDS_PAGE_RELEASES]
+        )
+        about = ReleaseOrganisation.objects.filter(release__in=newest).values("organisation")
+        bylines = PressRelease.objects.filter(pk__in=newest).values("byline")
+        organisations = Organisation.objects.filter(pk__in=about.union(bylines))
+        people = public_people().filter(
+            pk__in=ReleasePerson.objects.filter(release__in=newest).values("person")
+        )
         return super().get_context_data(
             site_feeds=feed_links(),
             topic_feeds=scoped(public_topics()),
-            organisation_feeds=scoped(
-                Organisation.objects.filter(
-                    releases__in=PressRelease.objects.published()
-                ).distinct()
-            ),
-            person_feeds=scoped(public_people()),
+            organisation_feeds=scoped(organisations.order_by("name")),
+            person_feeds=scoped(people.order_by("name")),
             **kwargs,
         )
 
@@ -646,7 +677,7 @@ class UnsubscribeView(TemplateView):
         return render(request, "alerts/unsubscribed.html")
 
 
-class ReleaseArchiveMixin:
+class ReleaseArchiveMixin(KeptCountMixin):
     date_field = "publish_at"
     paginate_by = PAGE_SIZE
     context_object_name = "releases"
@@ -654,7 +685,21 @@ class ReleaseArchiveMixin:
     allow_empty = False
 
     def get_queryset(self):
-        return PressRelease.objects.published().one_per_story(get_language()).for_listing()
+        # Plain: the previous and next year or month are looked up with it (Django fetches a
+        # row of each), and only the page's own releases need their cards' parts.
+        return PressRelease.objects.published().one_per_story(get_language())
+
+    def get_dated_queryset(self, **lookup):
+        return super().get_dated_queryset(**lookup).for_listing()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The years or months that have releases: read once per process while what the public
+        # sees stays the same (every release's date is read to find them).
+        key = ("dates", get_language(), self.request.path, date_type, ordering)
+        compute = super().get_date_list
+        return kept_in_process(
+            public_state(self.request), key, lambda: list(compute(queryset, date_type, ordering))
+        )
 
 
 class ArchiveIndexView(ReleaseArchiveMixin, dates.ArchiveIndexView):
@@ -664,7 +709,13 @@ class ArchiveIndexView(ReleaseArchiveMixin, dates.ArchiveIndexView):
     allow_empty = True
 
     def get_context_data(self, **kwargs):
-        months = PressRelease.objects.published().dates("publish_at", "month", order="DESC")
+        months = kept_in_process(
+            public_state(self.request),
+            ("archive-months",),
+            lambda: list(
+                PressRelease.objects.published().dates("publish_at", "month", order="DESC")
+            ),
+        )
         return super().get_context_data(archive_months=months, **kwargs)
 
 
@@ -726,7 +777,7 @@ def media_contact_vcard(request, pk):
     return response
 
 
-class PressKitView(ListView):
+class PressKitView(KeptCountMixin, ListView):
     """Press photos from published releases, newest first, free to download with credit."""
 
     template_name = "media/presskit.html"
@@ -735,7 +786,11 @@ class PressKitView(ListView):
 
     def get_queryset(self):
         return (
-            ReleaseImage.objects.filter(release__in=PressRelease.objects.published())
+            ReleaseImage.objects.filter(
+                # A join, not an IN over every published release's id (slow at 100,000).
+                release__status__in=PressRelease.RELEASED,
+                release__publish_at__lte=timezone.now(),
+            )
             .select_related("image", "release")
             .prefetch_related("image__renditions")
             .order_by("-release__publish_at", "order", "pk")
