@@ -384,3 +384,109 @@ def test_no_sideways_scrolling_at_320px(browser, admin_data, which):
     widest = tab.evaluate(WIDEST_ELEMENTS, NARROW) if width > NARROW else []
     context.close()
     assert width <= NARROW, "\n".join(widest)
+
+
+def tab_to(tab, test: str, limit: int = 120) -> None:
+    """Press Tab until the focused element passes `test` (JavaScript, given the element)."""
+    for _ in range(limit):
+        if tab.evaluate(f"() => {{ const el = document.activeElement; return !!({test}); }}"):
+            return
+        tab.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {test}; at {tab.evaluate(FOCUSED_NAME)}")
+
+
+def test_a_release_written_scheduled_and_published_by_keyboard_alone(browser, site):
+    from django.contrib.auth.models import User
+
+    from newsroom.models import PressRelease
+
+    User.objects.create_superuser("tastatur", "tastatur@example.org", "Sikker-kode-2026")
+    context = browser.new_context(locale=LOCALE, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    clicks = []
+    tab.expose_function("reportClick", lambda detail: clicks.append(detail))
+    # A click by mouse has a click count (detail); Enter on a link or a button has none.
+    tab.add_init_script(
+        "document.addEventListener('click', e => {"
+        " if (e.detail > 0) window.reportClick(e.detail); }, true)"
+    )
+    tab.goto(f"{site}/admin/login/")
+    tab.keyboard.type("tastatur")  # the user name has the focus
+    tab.keyboard.press("Tab")
+    tab.keyboard.type("Sikker-kode-2026")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(f"{site}/admin/")
+
+    tab.goto(f"{site}/admin/newsroom/pressrelease/add/")
+    tab.keyboard.type("Tastaturet skriver en pressemeddelelse")  # the title has the focus
+    tab_to(tab, "el.id === 'id_lead'")
+    tab.keyboard.type("Skrevet uden en mus.")
+    tab_to(tab, "el.matches('.ck-editor__editable')")
+    tab.keyboard.type("# Overskriften")  # CKEditor's autoformat: a heading
+    tab.keyboard.press("Enter")
+    tab.keyboard.type("- første punkt")
+    tab.keyboard.press("Enter")
+    tab.keyboard.type("andet punkt")
+    tab.keyboard.press("Enter")
+    tab.keyboard.press("Enter")
+    tab.keyboard.type("LOS' hjemmeside")
+    tab.keyboard.press("Shift+Home")
+    tab.keyboard.press("Control+k")
+    tab.keyboard.type("https://www.los.dk/")
+    tab.keyboard.press("Enter")
+    tab.keyboard.press("End")
+    tab_to(tab, "el.matches('.select2-selection') && el.closest('.field-byline')")
+    tab.keyboard.press("Enter")
+    tab.keyboard.type("LOS")
+    tab.wait_for_selector(".select2-results__option--highlighted", state="visible")
+    tab.keyboard.press("Enter")
+    tab_to(tab, "el.closest('#person_links-group .add-row')")
+    tab.keyboard.press("Enter")  # a new row; the focus goes to its person
+    tab.wait_for_function(
+        "() => document.activeElement.matches('#person_links-group .select2-selection')"
+    )
+    tab.keyboard.press("Enter")
+    tab.keyboard.type("Mads")
+    tab.wait_for_selector(
+        ".select2-results__option--highlighted:has-text('Mads Roke Clausen')", state="visible"
+    )
+    tab.keyboard.press("Enter")
+    tab_to(tab, "el.id === 'id_status'")
+    for _ in range(5):
+        if tab.evaluate("() => document.activeElement.value") == "scheduled":
+            break
+        tab.keyboard.press("ArrowDown")
+    tomorrow = timezone.localtime(timezone.now() + datetime.timedelta(days=1))
+    tab_to(tab, "el.id === 'id_publish_at_0'")
+    tab.keyboard.press("Control+a")
+    tab.keyboard.type(tomorrow.strftime("%d.%m.%Y"))
+    tab_to(tab, "el.id === 'id_publish_at_1'")
+    tab.keyboard.press("Control+a")
+    tab.keyboard.type("09:00:00")
+    tab.keyboard.press("Enter")  # Save
+    tab.wait_for_url(f"{site}/admin/newsroom/pressrelease/")
+
+    release = PressRelease.objects.get(title="Tastaturet skriver en pressemeddelelse")
+    assert release.status == PressRelease.Status.SCHEDULED
+    assert "<h2>Overskriften</h2>" in release.body
+    assert "<li>første punkt</li>" in release.body.replace("<p>", "").replace("</p>", "")
+    assert 'href="https://www.los.dk/"' in release.body
+    assert release.byline is not None and release.byline.slug == "los"
+    assert [person.name for person in release.people.all()] == ["Mads Roke Clausen"]
+
+    # Published from the list: its box, the action, "Udfør".
+    tab_to(tab, f"el.matches('input.action-select[value=\"{release.pk}\"]')")
+    tab.keyboard.press("Space")
+    tab_to(tab, "el.matches('select[name=action]')")
+    for _ in range(8):
+        if tab.evaluate("() => document.activeElement.value") == "publish_now":
+            break
+        tab.keyboard.press("ArrowDown")
+    tab_to(tab, "el.matches('button[name=index], .actions button')")
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    release.refresh_from_db()
+    assert release.is_published, tab.locator("#content").inner_text()[:500]
+    assert clicks == []
+    context.close()
