@@ -22,7 +22,7 @@ def text_of(response) -> str:
 
 def listed_titles(response) -> set[str]:
     html = response.content.decode()
-    return set(re.findall(r'<td class="field-title"><a [^>]*>([^<]+)</a>', html))
+    return set(re.findall(r'<t[dh] class="field-title"><a [^>]*>([^<]+)</a>', html))
 
 
 # Item 17: a release that went public by the clock reads as published --------------------
