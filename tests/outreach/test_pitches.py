@@ -10,6 +10,7 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -283,17 +284,27 @@ def test_the_pitch_command(publisher, mail_server):
     assert "waits for the release to go public" in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_send_loses_and_doubles_nothing(
-    publisher, mail_server, settings, database_tasks
-):
-    """A real `run_worker` process, SIGKILLed while the mail server has its second pitch."""
+@pytest.fixture
+def on_postgresql(transactional_db):
     from django.db import connection
-
-    from tests.worker import run_worker, worker_process
 
     if connection.vendor != "postgresql":
         pytest.skip("a second process shares the test database only on PostgreSQL")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_send_loses_and_doubles_nothing(
+    on_postgresql, django_user_model, mail_server, settings, database_tasks
+):
+    """A real `run_worker` process, SIGKILLed while the mail server has its second pitch."""
+    from tests.browser.support import restore_roles
+    from tests.worker import run_worker, worker_process
+
+    restore_roles()  # a transactional test before this one may have flushed the roles
+    publisher = django_user_model.objects.create_user("udgiver", "u@example.org", "x")
+    publisher.is_staff = True
+    publisher.save()
+    publisher.groups.add(Group.objects.get(name="Publisher"))
     media_list = journalists(*[(f"Journalist {n}", f"j{n}@example.org", "da") for n in range(4)])
     pitches.send_pitch(new_pitch(PressReleaseFactory(title="Nedbrud"), media_list), publisher)
     assert PitchDelivery.objects.filter(status="pending").count() == 4
