@@ -4,8 +4,9 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -22,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin import (
     CHARCOUNT_JS,
     AutoSlugAdminMixin,
+    EstimatedCountPaginator,
     ReadableHistoryAdminMixin,
     count_characters,
     describe_split_datetime,
@@ -53,6 +55,7 @@ from newsroom.models import (
     Subscription,
     Topic,
 )
+from newsroom.search import SEARCH_CONFIG
 from newsroom.slugs import earlier_address_owner
 from organisations.admin import OrganisationAdmin
 from organisations.models import Organisation
@@ -325,6 +328,31 @@ def status_shown(release) -> str:
     return release.status
 
 
+class RecentBylineFilter(admin.SimpleListFilter):
+    """By byline, offering the organisations of the newest releases (and the one chosen): a
+    newsroom of thousands of organisations would list them all on every load of the list."""
+
+    title = _("byline")
+    parameter_name = "byline__id__exact"  # the address Django's own filter used
+    NEWEST = 200
+
+    def lookups(self, request, model_admin):
+        newest = PressRelease.objects.order_by("-publish_at").values("byline")[: self.NEWEST]
+        chosen = [self.value()] if (self.value() or "").isdigit() else []
+        return [
+            (str(organisation.pk), str(organisation))
+            for organisation in Organisation.objects.filter(
+                models.Q(pk__in=newest) | models.Q(pk__in=chosen)
+            ).order_by("name")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(byline_id=int(value))
+        return queryset
+
+
 class ShownStatusFilter(admin.SimpleListFilter):
     """The status filter as the list's column reads it: "published" includes a scheduled or
     embargoed release whose time has come, "scheduled" and "embargoed" only those still
@@ -401,12 +429,18 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
     list_filter = [
         ShownStatusFilter,
         "topics",
-        "byline",
+        RecentBylineFilter,
         ("publish_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["byline"]
+    # With 100,000 releases a COUNT(*) of the whole table on every load of the list costs more
+    # than the page: "N results (M in all)" is not shown, and the pages are numbered from the
+    # planner's estimate where there are many (common.admin.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ["title", "lead", "body"]
-    date_hierarchy = "publish_at"
+    # No date_hierarchy: its row of years read every release's date on each load (45 ms at
+    # 100,000, 380 ms with a search); the publish-time filter beside the list does that job.
     prepopulated_fields = {"slug": ["title"]}
     # A release's earlier address keeps redirecting to it: no new release takes it over.
     slug_reserved = staticmethod(earlier_address_owner)
@@ -427,6 +461,14 @@ class PressReleaseAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHis
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL by the release's full-text index (title, lead and body, Danish
+        stemming), as the public search: a LIKE through every body took 800 ms at 100,000."""
+        if connection.vendor == "postgresql" and search_term.strip():
+            query = SearchQuery(search_term, config=SEARCH_CONFIG, search_type="websearch")
+            return queryset.filter(search_vector=query), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_urls(self):
         # "Import from Word" (newsroom.admin_word_import), before the defaults' catch-all.

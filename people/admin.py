@@ -84,6 +84,17 @@ class PersonAdmin(AutoSlugAdminMixin, ReadableHistoryAdminMixin, SimpleHistoryAd
     search_fields = ["name", "positions__title", "positions__organisation__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PositionInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete (a release's people, quotes) looks people up by name as it is
+        # typed: by name alone, without the join through every position and its DISTINCT
+        # (100 ms a keystroke with 20,000 people).
+        if request.path.endswith("/autocomplete/"):
+            for word in search_term.split():
+                queryset = queryset.filter(name__icontains=word)
+            return queryset, False
+        return super().get_search_results(request, queryset, search_term)
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "birth_date", "birth_year", "bio", "is_public"]}),
         (_("Portrait"), {"fields": ["portrait", "portrait_credit"]}),
