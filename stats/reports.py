@@ -60,9 +60,21 @@ def release_totals(release: PressRelease) -> dict:
     return totals
 
 
-def release_days(release: PressRelease, days: int = FIRST_DAYS) -> list[dict]:
-    """Per day from its publication, its first `days` days: each field as above."""
-    start = timezone.localdate(release.publish_at) if release.publish_at else timezone.localdate()
+def first_day(release: PressRelease, days: int = FIRST_DAYS) -> datetime.date:
+    """Where a release's days start: its publication day while it is in its first `days` days,
+    later the last `days` days (an old release is read today, not in its first fortnight)."""
+    today = timezone.localdate()
+    published = timezone.localdate(release.publish_at) if release.publish_at else today
+    latest_start = today - datetime.timedelta(days=days - 1)
+    return published if published >= latest_start else latest_start
+
+
+def release_days(release: PressRelease, days: int = FIRST_DAYS, start=None) -> list[dict]:
+    """Per day from `start` (its publication by default), `days` days: each field as above."""
+    if start is None:
+        start = (
+            timezone.localdate(release.publish_at) if release.publish_at else timezone.localdate()
+        )
     end = start + datetime.timedelta(days=days - 1)
     rows = {start + datetime.timedelta(days=n): dict.fromkeys(FIELDS, 0) for n in range(days)}
     for day, channel, number in ReleaseDayCount.objects.filter(

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stats import reports
+from stats.counting import counters
 
 register = template.Library()
 
@@ -20,6 +21,11 @@ SEGMENTS = [
 WIDTH, HEIGHT, COLUMN, BAR, TOP, BOTTOM = 700, 220, 50, 30, 16, 30
 
 
+def _n(value: float) -> str:
+    # As text: the template would write a float the Danish way ("25,5"), which SVG cannot read.
+    return f"{value:.1f}"
+
+
 def _geometry(days: list[dict]) -> dict:
     highest = max((sum(day[name] for name, _ in SEGMENTS) for day in days), default=0) or 1
     plot = HEIGHT - TOP - BOTTOM
@@ -32,15 +38,15 @@ def _geometry(days: list[dict]) -> dict:
             height = day[name] / highest * plot
             if height:
                 y -= height
-                segments.append({"y": round(y, 1), "height": round(height, 1), "fill": pattern})
+                segments.append({"y": _n(y), "height": _n(height), "fill": pattern})
         total = sum(day[name] for name, _ in SEGMENTS)
         columns.append(
             {
-                "x": round(x, 1),
+                "x": _n(x),
                 "segments": segments,
                 "total": total,
-                "total_y": round(y - 4, 1),
-                "label_x": round(x + BAR / 2, 1),
+                "total_y": _n(y - 4),
+                "label_x": _n(x + BAR / 2),
                 "label": f"{day['day'].day}/{day['day'].month}",
             }
         )
@@ -56,9 +62,13 @@ def _geometry(days: list[dict]) -> dict:
 
 @register.inclusion_tag("stats/release_reach.html")
 def release_reach(release):
-    days = reports.release_days(release)
+    counters.flush()  # what this process has counted so far
+    start = reports.first_day(release)
+    days = reports.release_days(release, start=start)
+    published = timezone.localdate(release.publish_at) if release.publish_at else start
     return {
         "release": release,
+        "first_days": start == published,
         "totals": reports.release_totals(release),
         "days": days,
         "geometry": _geometry(days),
@@ -68,6 +78,7 @@ def release_reach(release):
 
 @register.inclusion_tag("stats/dashboard_reach.html")
 def dashboard_reach():
+    counters.flush()
     today = timezone.localdate()
     months = reports.month_totals()
     return {
