@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 from django.test import Client, override_settings
-from django.urls import reverse
 
 from common.generation import content_changed
 from newsroom.models import PressRelease, Topic

@@ -8,7 +8,6 @@ URL of the bucket only while something public shows the file.
 """
 
 import html
-import json
 import re
 import runpy
 import urllib.request
