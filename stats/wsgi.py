@@ -1,6 +1,7 @@
 """Counting at the WSGI door: every answer is seen here, whether the page-cache front sent it
-from the cache or Django rendered it, and the counters are written after the answer has gone
-out (in the response's close())."""
+from the cache or Django rendered it. A request is counted when its status is known; the
+counters are written now and then after an answer has gone out (in its close()), and the
+answer itself is passed on untouched (a file the server sends with sendfile stays so)."""
 
 import logging
 
@@ -18,23 +19,35 @@ class CountReaders:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET":
             return self.application(environ, start_response)
-        answered = {}
 
         def start(status, headers, exc_info=None):
-            answered["status"] = status
+            if status.startswith("200"):
+                _count(environ)
             return start_response(status, headers, exc_info)
 
         result = self.application(environ, start)
-        return _Counted(result, environ, answered)
+        if counters.due():
+            return _FlushAfter(result)
+        return result
 
 
-class _Counted:
-    """The response's body, passed on untouched; counted when the server closes it."""
+def _count(environ) -> None:
+    try:
+        count_request(
+            unquoted_path(environ),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_USER_AGENT", ""),
+            staff=settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""),
+        )
+    except Exception:  # noqa: BLE001 - counting never fails an answer
+        logger.warning("A request was not counted", exc_info=True)
 
-    def __init__(self, result, environ, answered):
+
+class _FlushAfter:
+    """The answer's body as it is; the counters written when the server has sent it."""
+
+    def __init__(self, result):
         self.result = result
-        self.environ = environ
-        self.answered = answered
 
     def __iter__(self):
         return iter(self.result)
@@ -44,21 +57,7 @@ class _Counted:
             if hasattr(self.result, "close"):
                 self.result.close()
         finally:
-            self._count()
-
-    def _count(self):
-        try:
-            if not self.answered.get("status", "").startswith("200"):
-                return
-            environ = self.environ
-            cookies = environ.get("HTTP_COOKIE", "")
-            count_request(
-                unquoted_path(environ),
-                environ.get("QUERY_STRING", ""),
-                environ.get("HTTP_USER_AGENT", ""),
-                staff=settings.SESSION_COOKIE_NAME in cookies,
-            )
-            if counters.due():
+            try:
                 counters.flush()
-        except Exception:  # noqa: BLE001 - counting never fails an answer
-            logger.warning("A request was not counted", exc_info=True)
+            except Exception:  # noqa: BLE001 - counting never fails an answer
+                logger.warning("Counts not written", exc_info=True)
