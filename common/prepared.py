@@ -12,7 +12,7 @@ import datetime
 import itertools
 from functools import lru_cache
 
-from django.db import connections
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -108,18 +108,20 @@ class PreparedQuery:
                 params.append(value)
         return params
 
-    def raw(self, using="default", *, limit=None, offset=0, **values):
+    def raw(self, using=None, *, limit=None, offset=0, **values):
         """The rows as model instances (a RawQuerySet): model fields converted as the ORM
         does, annotations as the database returns them (see `as_datetime`). `limit` and
         `offset` slice the rows (the ORM would write them into the SQL, a new query each)."""
+        using = using or router.db_for_read(None)  # the replica for the public's reads
         model, sql, slots = self._compiled(using, _Shape(sorted(values.items())))
         params = self._params(using, slots, values)
         if limit is not None:
             sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
         return model._default_manager.raw(sql, params, using=using)
 
-    def count(self, using="default", **values) -> int:
+    def count(self, using=None, **values) -> int:
         """How many rows the query has."""
+        using = using or router.db_for_read(None)
         _model, sql, slots = self._compiled(using, _Shape(sorted(values.items())))
         params = self._params(using, slots, values)
         with connections[using].cursor() as cursor:

@@ -38,6 +38,7 @@ from django.utils.http import parse_http_date_safe
 
 from common.generation import GENERATION_KEY, content_changed  # noqa: F401 (re-exported)
 from common.querystrings import canonical_query
+from common.replica import may_keep_page
 
 # Pages the front (PageCacheFront) keeps in each process, in bytes.
 LOCAL_COPIES_MAX_BYTES = 32 * 1024 * 1024
@@ -247,6 +248,8 @@ class UpdatePageCacheMiddleware(UpdateCacheMiddleware):
             # Django keeps 200s only. A release's address is asked for again and again in
             # the minute before its embargo lifts: its 404 is kept too.
             and response.status_code in (200, 404)
+            # Read from a replica: kept only if it had every change the primary has.
+            and may_keep_page(request)
         )
 
     def process_response(self, request, response):

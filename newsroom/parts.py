@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
@@ -283,7 +283,7 @@ class IndexRows(PreparedList):
         def read():
             keys = _index(now, language).values("publish_at", "id")
             sql, params = keys.query.sql_with_params()
-            with connection.cursor() as cursor:
+            with connections[keys.db].cursor() as cursor:
                 cursor.execute(
                     "SELECT publish_at, id FROM (SELECT publish_at, id, row_number() OVER "
                     f"(ORDER BY publish_at DESC, id DESC) AS n FROM ({sql}) keys) numbered "

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.generation import content_changed
+from common.replica import quietly
 from common.urls import absolute_url
 from newsroom.checks import publication_problems
 from newsroom.models import Correction, PressRelease, PreviewLink, PreviewOpening
@@ -164,7 +165,9 @@ def preview_link_open(*, token: str, request) -> PreviewLink | None:
     )
     if link is None:
         return None
-    PreviewOpening.objects.create(
+    # Logged by the way: with the primary database down (a replica answering), the preview
+    # is shown all the same.
+    quietly(PreviewOpening.objects.create)(
         link=link,
         ip_address=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],

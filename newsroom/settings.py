@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Where this request reads (a replica for the public's reads, when there is one), and the
+    # read-only page while the primary is down (common/replica.py). Before anything reads.
+    "common.replica.ReplicaMiddleware",
     # The page cache (newsroom/cache.py). A page is kept as the last middleware leaves it, so
     # that newsroom.wsgi's PageCacheFront can send it again without running any. Anonymous
     # hits are served before anything else runs. ConditionalGet between its two halves: the
@@ -173,24 +176,47 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# A PostgreSQL hot standby of the primary (streaming replication, `pg_basebackup -R`): the
+# public's reads go there, staff, the admin and every write to the primary (common/replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests make no database of its own for it: it is the primary's copy.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
+
+
+def _postgresql_options(database: dict) -> None:
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
     # Django's backend, retrying new connections for a few seconds: a database restart costs
     # requests some latency, not a 500 (common/postgresql/base.py).
-    DATABASE_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
+    options = database.setdefault("OPTIONS", {})
     # Short web queries only: JIT compilation would cost more than it saves (about 15 ms on a
     # query the planner over-estimates).
-    DATABASE_OPTIONS["options"] = f"{DATABASE_OPTIONS.get('options', '')} -c jit=off".strip()
-    DATABASES["default"]["ENGINE"] = "common.postgresql"
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    if DATABASE_REPLICA_URL:
+        # A server that went away is noticed within seconds, not a TCP timeout.
+        options.setdefault("connect_timeout", 3)
+    database["ENGINE"] = "common.postgresql"
     # Pages read short lists: a server-side cursor costs three round trips where one does,
     # and it would break behind PgBouncer's transaction pooling.
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    database["DISABLE_SERVER_SIDE_CURSORS"] = True
     # The same few queries run on every public request: PostgreSQL took 1.2 ms to plan the
     # feed's and 0.2 ms to run it. Prepared on the server after five runs on a connection,
     # they are planned once. PG_PREPARED_STATEMENTS=0 where a pooler cannot keep them
     # (PgBouncer's transaction pooling before 1.21, or without max_prepared_statements).
     if env_bool("PG_PREPARED_STATEMENTS", True):
-        DATABASE_OPTIONS["server_side_binding"] = True
-        DATABASE_OPTIONS["prepare_threshold"] = 5
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5
+
+
+for _database in DATABASES.values():
+    _postgresql_options(_database)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default needs its folder; it is git-ignored.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

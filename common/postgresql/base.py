@@ -17,13 +17,29 @@ CONNECT_RETRY_SECONDS = 5.0
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
-        deadline = time.monotonic() + CONNECT_RETRY_SECONDS
+        from common import replica
+
+        watched = self.alias == replica.PRIMARY and replica.has_replica()
+        if watched and replica.primary_is_down():
+            # With a replica to read, a primary that just failed is not tried again for a
+            # moment (common.replica): the public's pages do not wait for it.
+            raise self.Database.OperationalError("the primary is down (tried a moment ago)")
+        # A public read that needs the primary only by the way (a kept part, the page cache's
+        # check) tries it once: the replica answers the page.
+        retry = 0 if watched and replica.primary_is_optional() else CONNECT_RETRY_SECONDS
+        deadline = time.monotonic() + retry
         delay = 0.05
         while True:
             try:
-                return super().get_new_connection(conn_params)
+                connection = super().get_new_connection(conn_params)
             except self.Database.OperationalError:
                 if time.monotonic() + delay > deadline:
+                    if watched:
+                        replica.mark_primary_down()
                     raise
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
+            else:
+                if watched:
+                    replica.mark_primary_up()
+                return connection

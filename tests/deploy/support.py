@@ -230,3 +230,59 @@ def manage(env: dict, *args, timeout=180) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
     )
+
+
+class StandbyPostgres(PrivatePostgres):
+    """A hot standby of `primary`, made as the README says: `pg_basebackup -R` (streaming
+    replication, the primary's connection written into the copy), then started on a free port
+    of its own. Read-only; it follows the primary within milliseconds."""
+
+    def __init__(self, primary: PrivatePostgres, directory: Path):
+        self.initdb = primary.initdb
+        self.pg_ctl = primary.pg_ctl
+        self.directory = directory
+        self.data = directory / "data"
+        self.port = free_port()
+        self.run_as = primary.run_as
+        if self.run_as:
+            import pwd
+
+            entry = pwd.getpwnam(self.run_as)
+            os.chown(directory, entry.pw_uid, entry.pw_gid)
+        self._run(
+            [
+                postgres_bin("pg_basebackup"),
+                "-D",
+                str(self.data),
+                "-R",
+                "-X",
+                "stream",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+                "--checkpoint=fast",
+                "--no-sync",
+            ],
+            timeout=120,
+        )
+
+    def in_recovery(self) -> bool:
+        return self.psql("SELECT pg_is_in_recovery()")[0][0]
+
+    def pause_replay(self) -> None:
+        self.psql("SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self) -> None:
+        self.psql("SELECT pg_wal_replay_resume()")
+
+    def wait_for(self, sql: str, expected, database: str, timeout: float = 20) -> None:
+        """Until the standby answers `sql` with `expected` (replication has caught up)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.psql(sql, database) == expected:
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"the standby did not catch up: {sql}")
