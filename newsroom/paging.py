@@ -12,11 +12,16 @@ however large the archive grows.
 from urllib.parse import parse_qsl, urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
+from common.prepared import as_datetime
 from common.querystrings import canonical_query
 from newsroom.parts import kept_in_process, public_state
+
+# Every this many rows of a list of releases, the key of the last one is kept (anchors).
+ANCHOR_EVERY = 100
 
 
 class KeptCountPaginator(Paginator):
@@ -43,11 +48,53 @@ class KeptCountPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
+        if self._by_key(rows) and bottom >= ANCHOR_EVERY:
+            anchors = self.anchors()
+            block = bottom // ANCHOR_EVERY
+            if block <= len(anchors):
+                at, pk = anchors[block - 1]
+                after = rows.filter(
+                    Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=pk), publish_at__lte=at
+                )
+                start = bottom - block * ANCHOR_EVERY
+                return self._get_page(list(after[start : start + top - bottom]), number, self)
         if isinstance(rows, QuerySet) and bottom > 0:
             keys = list(rows.values_list("pk", flat=True)[bottom:top])
             found = {row.pk: row for row in rows.filter(pk__in=keys)}
             return self._get_page([found[key] for key in keys if key in found], number, self)
         return self._get_page(rows[bottom:top], number, self)
+
+    def _by_key(self, rows) -> bool:
+        """A list of releases in their own order (newest first): read by keyset."""
+        from newsroom.models import PressRelease
+
+        return (
+            isinstance(rows, QuerySet)
+            and rows.model is PressRelease
+            and not rows.query.order_by
+            and rows.query.default_ordering
+            and self.state is not None
+            and self.key is not None
+        )
+
+    def anchors(self) -> list:
+        """The key (publish time, id) of every ANCHOR_EVERY-th row, read in one narrow pass
+        once per process while what the public sees stays the same."""
+        rows = self.object_list
+
+        def read():
+            keys = rows.values("publish_at", "id")
+            sql, params = keys.query.sql_with_params()
+            with connections[keys.db].cursor() as cursor:
+                cursor.execute(
+                    "SELECT publish_at, id FROM (SELECT publish_at, id, row_number() OVER "
+                    f"(ORDER BY publish_at DESC, id DESC) AS n FROM ({sql}) keys) numbered "
+                    "WHERE n %% %s = 0 ORDER BY n",
+                    [*params, ANCHOR_EVERY],
+                )
+                return [(as_datetime(at), pk) for at, pk in cursor.fetchall()]
+
+        return kept_in_process(self.state, ("anchors", *self.key), read)
 
 
 class KeptCountMixin:

@@ -47,7 +47,14 @@ def test_deep_index_pages_match_the_plain_order(client, releases, monkeypatch):
     assert client.get("/?page=6").status_code == 404
 
 
-def test_deep_pages_of_a_topic_and_a_filter_show_each_release_once(client, releases):
+@pytest.mark.parametrize("anchor_every", [100, 7])
+def test_deep_pages_of_a_topic_and_a_filter_show_each_release_once(
+    client, releases, monkeypatch, anchor_every
+):
+    from newsroom import paging
+
+    monkeypatch.setattr(paging, "ANCHOR_EVERY", anchor_every)  # keyset from kept anchors
+    parts._kept_in_process.clear()
     for url in (f"/emner/{releases.slug}/?page=", f"/?emne={releases.slug}&page="):
         shown = [number for page in range(1, 6) for number in titles(client, f"{url}{page}")]
         assert sorted(map(int, shown)) == list(range(47)), url
