@@ -258,7 +258,10 @@ def _send_pending_alerts(limit, seconds, releases, rendered, mailer) -> int:
         with transaction.atomic():
             now = timezone.now()
             delivery = (
-                AlertDelivery.objects.select_for_update(skip_locked=True)
+                # The subscriber comes with the row (one query an alert fewer); only the row is
+                # locked.
+                AlertDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("subscription")
                 .filter(
                     Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
                     sent_at__isnull=True,
