@@ -72,7 +72,10 @@ def mark_primary_up() -> None:
 
 
 def primary_is_optional() -> bool:
-    return _primary_optional.get()
+    """Whether a connection to the primary should be tried once only: for a public read (the
+    replica answers it), or while the primary has been failing (each probe would otherwise hold
+    its request for the backend's retry seconds; the first failure already waited them)."""
+    return _primary_optional.get() or time.monotonic() < _primary_down_until + 60
 
 
 class ReplicaRouter:
@@ -133,8 +136,18 @@ class ReplicaMiddleware:
             _reads_from.reset(tokens[0])
             _primary_optional.reset(tokens[1])
         if response.status_code >= 500 and not replica and primary_is_down():
-            # The primary went away during the request (a write refused, a session not
-            # saved): say so instead of "an error occurred".
+            # The primary went away during the request. A read outside the admin (staff on a
+            # public page) is answered again from the replica; anything else says the
+            # newsroom is read-only for now instead of "an error occurred".
+            if request.method in ("GET", "HEAD") and not request.path.startswith("/admin/"):
+                tokens = (_reads_from.set(REPLICA), _primary_optional.set(True))
+                try:
+                    response = self.get_response(request)
+                finally:
+                    _reads_from.reset(tokens[0])
+                    _primary_optional.reset(tokens[1])
+                if response.status_code < 500:
+                    return response
             return read_only_response(request)
         if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
             response.set_cookie(
