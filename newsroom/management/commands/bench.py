@@ -90,8 +90,11 @@ class Command(BaseCommand):
         oldest = PressRelease.objects.published().order_by("publish_at").first()
         pages["index last page"] = f"/?page={max(1, (count - 1) // 10 + 1)}"
         pages["topic deep page"] = f"{topic.get_absolute_url()}?page={deep_page(topic)}"
+        year = timezone.localtime(oldest.publish_at).year
+        in_year = PressRelease.objects.published().filter(publish_at__year=year).count()
         pages["archive year deep"] = (
-            reverse("newsroom:archive-year", args=[oldest.publish_at.year]) + "?page=2"
+            reverse("newsroom:archive-year", args=[year])
+            + f"?page={max(1, (in_year - 1) // 10 + 1)}"
         )
         pages["sitemap releases last"] = (
             f"/sitemap-releases.xml?p={max(1, (count - 1) // 1000 + 1)}"
@@ -158,7 +161,8 @@ class Command(BaseCommand):
         ) or PressRelease.objects.order_by("-publish_at").first()
         return {
             "admin releases": reverse("admin:newsroom_pressrelease_changelist"),
-            "admin releases p50": reverse("admin:newsroom_pressrelease_changelist") + "?p=50",
+            "admin releases p50": reverse("admin:newsroom_pressrelease_changelist")
+            + f"?p={min(50, PressRelease.objects.count() // 50 + 1)}",
             "admin releases q": reverse("admin:newsroom_pressrelease_changelist")
             + "?q=Pressemeddelelse+4711",
             "admin release 8p": reverse(
