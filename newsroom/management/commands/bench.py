@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.bulk import analyze
 from newsroom.demo.seed import load_demo
 from newsroom.feedformats import RssWithContent
 from newsroom.models import PressRelease, ReleaseImage, ReleasePerson, Topic
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0)
             seed = load_demo()
             self.grow(seed, releases)
+            # As after any bulk load (README: operations notes): statistics for what was written.
+            analyze(PressRelease, ReleasePerson, ReleaseImage)
         topic = seed.topics.order_by("name").first()
         person = seed.people.first()
         organisation = seed.byline
