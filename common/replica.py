@@ -42,7 +42,7 @@ WROTE_COOKIE = "newsroom-wrote"
 PRIMARY_RECHECK_SECONDS = 2.0
 # Paths whose requests always start on the primary (staff pages, links that write as they are
 # opened); with the primary down they read the replica and their writes are skipped.
-PRIMARY_PATHS = ("/admin/", "/forhaandsvisning/", "/en/forhaandsvisning/")
+PRIMARY_PATHS = ("/admin/", "/forhaandsvisning/", "/embargo/")
 
 # Where this request's reads go (None: the primary), and whether the primary is only optional
 # for it (a public read: a connection to the primary is tried once, not retried for seconds).
@@ -103,13 +103,21 @@ def reads_replica(request) -> bool:
     """An anonymous read of a public page: the replica answers it."""
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         return False
-    if request.path.startswith(PRIMARY_PATHS):
+    if _without_language(request.path).startswith(PRIMARY_PATHS):
         return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
         return False  # staff, or a message just left for this client
     wrote = cookies.get(WROTE_COOKIE, "")
     return not (wrote.isdigit() and time.time() < int(wrote))
+
+
+def _without_language(path: str) -> str:
+    """The address as in the default language (the English pages live under /en/)."""
+    for code, _name in settings.LANGUAGES:
+        if code != settings.LANGUAGE_CODE and path.startswith(f"/{code}/"):
+            return path[len(code) + 1 :]
+    return path
 
 
 class ReplicaMiddleware:

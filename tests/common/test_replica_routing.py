@@ -19,7 +19,9 @@ factory = RequestFactory()
         ("get", "/api/v1/releases/", {}, True),
         ("get", "/pressemeddelelser/x/", {"sessionid": "s"}, False),  # staff
         ("get", "/admin/", {}, False),
-        ("get", "/forhaandsvisning/token/", {}, False),  # logs its opening
+        ("get", "/embargo/token/", {}, False),  # logs its opening
+        ("get", "/en/embargo/token/", {}, False),
+        ("get", "/en/", {}, True),
         ("post", "/abonnement/", {}, False),
         ("get", "/", {"messages": "m"}, False),
         ("get", "/", {replica.WROTE_COOKIE: str(int(time.time()) + 3600)}, False),
