@@ -279,6 +279,8 @@ CACHE_MIDDLEWARE_ALIAS = "default"
 CACHE_MIDDLEWARE_SECONDS = 60
 if not PAGE_CACHE:
     MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("newsroom.cache.")]
+if not DATABASE_REPLICA_URL:
+    MIDDLEWARE.remove("common.replica.ReplicaMiddleware")  # one database: nothing to decide
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
