@@ -165,7 +165,9 @@ if [ "${PEER:-auto}" != 0 ] && [ -f "$PEER_DIR/run.sh" ]; then
   printf "%-10s %12s %14s %8s %14s %8s\n" page wagtail uncached ratio cached ratio
   for target in "${TARGETS[@]}"; do
     name="${target%% *}"
-    peer=$(awk -v n="$name" '$3 == n {sub("req/s=", "", $4); print $4}' "$RUN_DIR/peer.txt")
+    # The same work on both sides: our RSS is full text, so beside the peer's full-text feed.
+    peer_name="$name"; [ "$name" = rss ] && peer_name=rss_full
+    peer=$(awk -v n="$peer_name" '$3 == n {sub("req/s=", "", $4); print $4}' "$RUN_DIR/peer.txt")
     unc=$(awk -v n="$name" '$1 == "newsroom-uncached" && $2 == n {sub("req/s=", "", $3); print $3}' "$RUN_DIR/ours.txt")
     cac=$(awk -v n="$name" '$1 == "newsroom-cached" && $2 == n {sub("req/s=", "", $3); print $3}' "$RUN_DIR/ours.txt")
     awk -v n="$name" -v p="$peer" -v u="$unc" -v c="$cac" 'BEGIN {
