@@ -2,16 +2,13 @@
 once and a worker killed mid-round on PostgreSQL."""
 
 import datetime
-import os
 import signal
-import socket
 import threading
 import time
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db import connection
 from django.tasks import TaskResultStatus
@@ -22,36 +19,14 @@ from newsroom import alerts
 from newsroom.management.commands.run_worker import LOST_AFTER, schedule
 from newsroom.models import AlertDelivery, Subscription
 from tests.factories import PressReleaseFactory
+from tests.smtp import running_mail_server
 from tests.worker import run_worker, worker, worker_process
-
-
-class CollectingHandler:
-    def __init__(self):
-        self.messages = []
-        self.kill_on = None  # (message number, process id): SIGKILL it, answer nothing
-        self.received = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received += 1
-        if self.kill_on and self.received == self.kill_on[0]:
-            os.kill(self.kill_on[1], signal.SIGKILL)
-            return "451 Try again later"
-        self.messages.append(envelope)
-        return "250 OK"
 
 
 @pytest.fixture
 def smtp_server():
-    handler = CollectingHandler()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
+    with running_mail_server() as running:
+        yield running
 
 
 @pytest.mark.django_db
