@@ -292,13 +292,13 @@ def _send_pending_alerts(limit, seconds, releases, rendered, mailer) -> int:
                 # The mail server or the network: worth trying again later, on a new
                 # connection.
                 mailer.close()
-                _record_failure(delivery, error, now)
+                record_failure(delivery, error, now)
                 continue
             except Exception as error:
                 # Anything else (a header the mail library refuses, a broken template) fails
                 # the same way every time: give up on this alert at once, with the reason.
                 logger.exception("Alert %s could not be built or sent", delivery.pk)
-                _record_failure(delivery, error, now, permanent=True)
+                record_failure(delivery, error, now, permanent=True)
                 continue
             delivery.sent_at = timezone.now()
             delivery.save(update_fields=["sent_at"])
@@ -314,7 +314,9 @@ def retry_pause(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=2 ** (attempts - 1))
 
 
-def _record_failure(delivery: AlertDelivery, error: Exception, now, permanent=False) -> None:
+def record_failure(delivery, error: Exception, now, permanent=False) -> None:
+    """A ledger row (an alert, a WebSub push or ping) that could not go out: tried again after
+    1, 2, 4 ... minutes, given up after MAX_ATTEMPTS or at once when `permanent`."""
     delivery.attempts += 1
     delivery.last_error = f"{type(error).__name__}: {error}"[:300]
     if permanent or delivery.attempts >= MAX_ATTEMPTS:
@@ -322,12 +324,8 @@ def _record_failure(delivery: AlertDelivery, error: Exception, now, permanent=Fa
     else:
         delivery.next_attempt_at = now + retry_pause(delivery.attempts)
     delivery.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
-    logger.warning(
-        "Alert %s to subscriber %s failed: %s",
-        delivery.pk,
-        delivery.subscription_id,
-        delivery.last_error,
-    )
+    # By its number only: the row's text may name a subscriber's address.
+    logger.warning("%s %s failed: %s", type(delivery).__name__, delivery.pk, delivery.last_error)
 
 
 def header_text(text: str) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from outreach import gdpr, pitches
 from outreach.contacts_import import ImportRefused, import_contacts
-from outreach.models import Contact, MediaList, Pitch, PitchDelivery, Suppression
+from outreach.models import Contact, MediaList, Pitch, Suppression
 
 
 class ImportForm(forms.Form):
@@ -293,25 +293,14 @@ class PitchAdmin(admin.ModelAdmin):
         extra = dict(extra_context or {})
         if pitch is not None:
             if pitch.status == Pitch.Status.DRAFT:
-                chosen = pitches.recipients(pitch)
-                first = chosen.first()
-                extra["recipient_total"] = chosen.count()
-                extra["preview_text"] = self._preview(pitch, first, request.user)
+                extra["recipient_total"] = pitches.recipients(pitch).count()
+                extra["preview_text"] = self._preview(pitch, request.user)
                 extra["can_send"] = True
             else:
                 extra["report"] = pitches.report_rows(pitch)
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     @staticmethod
-    def _preview(pitch, contact, user) -> str:
-        delivery = PitchDelivery(
-            pitch=pitch,
-            contact=contact,
-            email=contact.email if contact else user.email,
-            name=contact.name if contact else "",
-            release=pitches.version_for(pitch.release, contact.language if contact else "da"),
-        )
-        pitch.sent_by = pitch.sent_by or user
-        pitch.reply_to = pitch.reply_to or user.email
-        message = pitches.build_pitch_mail(delivery, test_to=user.email or "test@invalid")
+    def _preview(pitch, user) -> str:
+        message = pitches.test_mail(pitch, user, to=user.email or "test@invalid")
         return f"{_('Subject')}: {message.subject}\n\n{message.body}"

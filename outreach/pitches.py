@@ -398,11 +398,9 @@ def build_pitch_mail(delivery: PitchDelivery, *, test_to: str | None = None):
     return message
 
 
-def send_test(pitch: Pitch, user) -> str:
-    """The pitch as the first recipient (or the press officer) would get it, to the press
-    officer's own address; no embargo link is issued."""
-    if not user.email:
-        raise PitchRefused(_("Your user has no e-mail address to send the test to."))
+def test_mail(pitch: Pitch, user, *, to: str):
+    """The pitch as its first journalist will get it (the press officer where there is none
+    yet), addressed to `to`; no embargo link is issued."""
     contact = recipients(pitch).first()
     delivery = PitchDelivery(
         pitch=pitch,
@@ -413,7 +411,14 @@ def send_test(pitch: Pitch, user) -> str:
     )
     pitch.reply_to = pitch.reply_to or user.email
     pitch.sent_by = pitch.sent_by or user
-    build_pitch_mail(delivery, test_to=user.email).send()
+    return build_pitch_mail(delivery, test_to=to)
+
+
+def send_test(pitch: Pitch, user) -> str:
+    """The test mail, to the press officer's own address."""
+    if not user.email:
+        raise PitchRefused(_("Your user has no e-mail address to send the test to."))
+    test_mail(pitch, user, to=user.email).send()
     return user.email
 
 

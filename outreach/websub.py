@@ -42,7 +42,7 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 
-from newsroom.alerts import MAX_ATTEMPTS, retry_pause
+from newsroom.alerts import record_failure
 from newsroom.feeds import FORMATS, SCOPES, hub_url, scope_object
 from newsroom.importer import (
     METADATA_NAMES,
@@ -490,11 +490,11 @@ def push_one(renderer: FeedRenderer) -> bool | None:
             body, content_type = renderer.render(subscription.topic)
         except Http404 as gone:
             # The topic or person is no longer public: nothing to send, the lease runs out.
-            _record_failure(push, gone, now, permanent=True)
+            record_failure(push, gone, now, permanent=True)
             return False
         except Exception as error:
             logger.exception("WebSub feed %s could not be rendered", subscription.topic)
-            _record_failure(push, error, now, permanent=True)
+            record_failure(push, error, now, permanent=True)
             return False
         digest = hashlib.sha256(body).hexdigest()
         if digest == subscription.delivered_hash:
@@ -510,29 +510,18 @@ def push_one(renderer: FeedRenderer) -> bool | None:
                 "POST", subscription.callback, body=body, headers=headers
             )
         except HTTP_ERRORS as error:
-            _record_failure(push, error, now)
+            record_failure(push, error, now)
             return False
         if status == 410:  # the subscriber says the subscription is gone
             subscription.delete()
             return False
         if not 200 <= status < 300:
-            _record_failure(push, ValueError(f"HTTP {status}"), now)
+            record_failure(push, ValueError(f"HTTP {status}"), now)
             return False
         push.sent_at = timezone.now()
         push.save(update_fields=["sent_at"])
         WebSubSubscription.objects.filter(pk=subscription.pk).update(delivered_hash=digest)
         return True
-
-
-def _record_failure(delivery, error: Exception, now, permanent: bool = False) -> None:
-    delivery.attempts += 1
-    delivery.last_error = f"{type(error).__name__}: {error}"[:300]
-    if permanent or delivery.attempts >= MAX_ATTEMPTS:
-        delivery.failed_at = now
-    else:
-        delivery.next_attempt_at = now + retry_pause(delivery.attempts)
-    delivery.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
-    logger.warning("WebSub %s failed: %s", delivery, delivery.last_error)
 
 
 def send_pending_pushes(*, seconds: float | None = PUSH_ROUND_SECONDS) -> int:
@@ -599,10 +588,10 @@ def send_pending_pings(*, seconds: float | None = PUSH_ROUND_SECONDS) -> int:
                     allow_private=True,
                 )
             except HTTP_ERRORS as error:
-                _record_failure(ping, error, now)
+                record_failure(ping, error, now)
                 continue
             if not 200 <= status < 300:
-                _record_failure(ping, ValueError(f"HTTP {status}"), now)
+                record_failure(ping, ValueError(f"HTTP {status}"), now)
                 continue
             ping.sent_at = timezone.now()
             ping.save(update_fields=["sent_at"])
