@@ -10,7 +10,7 @@
 //   after a save the message list is announced and gets the focus;
 // - a new inline row gets the focus on its first field;
 // - the body editor (CKEditor 5) is named by its label, and Tab leaves it from a table that
-//   is its last block instead of adding rows;
+//   is its last block instead of adding rows, and from a link's balloon to the next field;
 // - breadcrumb links that read the same are told apart.
 {
     const script = document.currentScript;
@@ -278,6 +278,18 @@
             && getComputedStyle(element).visibility !== "hidden");
     }
 
+    // The focus to the first field after an editor, instead of where Tab would take it.
+    function focusFieldAfter(whole, event) {
+        const next = focusable(document.body).find((element) =>
+            !whole.contains(element)
+            && (whole.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING));
+        if (next) {
+            event.preventDefault();
+            event.stopImmediatePropagation();
+            next.focus();
+        }
+    }
+
     // Tab in the last cell of a table that ends the text would add a row, and again at every
     // Tab: there the focus goes on to the field after the editor (rows are added from the
     // table's toolbar, or with Tab in a table that has text after it).
@@ -306,14 +318,26 @@
             return;
         }
         const whole = editable.closest(".ck-editor") || editable;
-        const next = focusable(document.body).find((element) =>
-            !whole.contains(element)
-            && (whole.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING));
-        if (next) {
-            event.preventDefault();
-            event.stopImmediatePropagation();
-            next.focus();
+        focusFieldAfter(whole, event);
+    }, true);
+
+    // With the cursor in a link, Tab from the body editor goes into the link's balloon (as
+    // CKEditor 5 means it to); the balloon hangs at the end of the page, so the next Tab went
+    // round the whole page from the top. From a balloon's toolbar Tab goes on to the field
+    // after the editor instead.
+    document.addEventListener("keydown", (event) => {
+        if (event.key !== "Tab" || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) {
+            return;
         }
+        const toolbar = event.target instanceof Element
+            && event.target.closest(".ck-balloon-panel .ck-toolbar");
+        const owner = toolbar && Object.values(window.editors || {}).find(
+            (editor) => editor.ui && editor.ui.focusTracker.isFocused);
+        const whole = owner && owner.ui.element;
+        if (!whole) {
+            return;
+        }
+        focusFieldAfter(whole, event);
     }, true);
 
     // --- The content checks' links (newsroom/content_checks.py): the editor's cursor to the
