@@ -41,8 +41,13 @@ class PreparedQuery:
 
     instances: list["PreparedQuery"] = []
 
-    def __init__(self, build):
+    def __init__(self, build, *, generic_plan: bool = False):
         self.build = build
+        # PostgreSQL plans a prepared statement afresh on each run while it estimates its
+        # generic plan dearer than a custom one, as it does for the feeds' query (LIMIT and
+        # the publish time as parameters): 0.3 ms of planning for a 0.2 ms query. Where the
+        # generic plan is the same index scan, `generic_plan` has `rows` use it.
+        self.generic_plan = generic_plan
         self._compiled = lru_cache(maxsize=8)(self._compile)
         PreparedQuery.instances.append(self)
 
@@ -130,8 +135,12 @@ class PreparedQuery:
         twenty, a tenth of its time). Datetime fields come as aware datetimes."""
         using = using or router.db_for_read(None)
         model, sql, params = self._statement(using, limit, offset, values)
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            if self.generic_plan and connection.vendor == "postgresql":
+                _execute_with_generic_plan(connection, cursor, sql, params)
+            else:
+                cursor.execute(sql, params)
             names = [column[0] for column in cursor.description]
             found = cursor.fetchall()
         fields = {field.column: field for field in model._meta.concrete_fields}
@@ -154,6 +163,17 @@ class PreparedQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
             return cursor.fetchone()[0]
+
+
+def _execute_with_generic_plan(connection, cursor, sql, params) -> None:
+    """The query under plan_cache_mode=force_generic_plan, the setting sent with it in one
+    round trip (a psycopg pipeline). The three statements end in one implicit transaction: if
+    the query fails, the SET is rolled back with it, and no later query runs under it."""
+    # An error comes when the pipeline ends, outside Django's own translation of it.
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        connection.connection.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(sql, params)
+        connection.connection.execute("RESET plan_cache_mode")
 
 
 class PreparedList:

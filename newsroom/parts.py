@@ -313,7 +313,7 @@ def _feed_rows(now, version, language, *, part):
 
 # One for each format's entries (its part's name is in the SQL, not among its values).
 _feed_queries = {
-    part: PreparedQuery(functools.partial(_feed_rows, part=part))
+    part: PreparedQuery(functools.partial(_feed_rows, part=part), generic_plan=True)
     for part in ("rss-entry", "atom-entry", "json-entry")
 }
 

@@ -4,6 +4,7 @@ as the ORM for every value it is run with."""
 import datetime
 
 import pytest
+from django.db import DataError, connection
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
@@ -94,3 +95,24 @@ def test_plain_rows_carry_the_same_values_with_aware_dates():
         (release.pk, release.title, release.publish_at) for release in expected[1:3]
     ]
     assert all(timezone.is_aware(row.publish_at) for row in rows)
+
+
+def divided_by(n):
+    from django.db.models.expressions import RawSQL
+
+    return PressRelease.objects.annotate(share=RawSQL("100 / %s", (n,))).only("pk")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plan_cache_mode is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_generic_plan_is_asked_for_one_query_only_even_when_it_fails():
+    PressReleaseFactory(title="Plan")
+    query = PreparedQuery(divided_by, generic_plan=True)
+    show = "SHOW plan_cache_mode"
+    for _ in range(7):  # past psycopg's prepare threshold: run as a prepared statement
+        assert [row.share for row in query.rows(n=4)] == [25]
+        assert connection.connection.execute(show).fetchone() == ("auto",)
+    with pytest.raises(DataError, match="division by zero"):
+        query.rows(n=0)
+    assert connection.connection.execute(show).fetchone() == ("auto",)
+    assert [row.share for row in query.rows(n=5)] == [20]
