@@ -14,6 +14,8 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from django.db import connections, models, router
+from django.db.models.query import RawQuerySet
+from django.db.models.sql.query import RawQuery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -127,6 +129,9 @@ class PreparedQuery:
         `offset` slice the rows (the ORM would write them into the SQL, a new query each)."""
         using = using or router.db_for_read(None)  # the replica for the public's reads
         model, sql, params = self._statement(using, limit, offset, values)
+        if self.generic_plan:
+            query = _GenericPlanRawQuery(sql, using, params=params)
+            return RawQuerySet(sql, model=model, query=query, params=params, using=using)
         return model._default_manager.raw(sql, params, using=using)
 
     def rows(self, using=None, *, limit=None, offset=0, **values) -> list[SimpleNamespace]:
@@ -160,8 +165,13 @@ class PreparedQuery:
         using = using or router.db_for_read(None)
         _model, sql, slots = self._compiled(using, _Shape(sorted(values.items())))
         params = self._params(using, slots, values)
-        with connections[using].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            counted = f"SELECT COUNT(*) FROM ({sql}) counted"
+            if self.generic_plan and connection.vendor == "postgresql":
+                _execute_with_generic_plan(connection, cursor, counted, params)
+            else:
+                cursor.execute(counted, params)
             return cursor.fetchone()[0]
 
 
@@ -174,6 +184,21 @@ def _execute_with_generic_plan(connection, cursor, sql, params) -> None:
         connection.connection.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute(sql, params)
         connection.connection.execute("RESET plan_cache_mode")
+
+
+class _GenericPlanRawQuery(RawQuery):
+    """A RawQuerySet's query, run under a generic plan (`_execute_with_generic_plan`)."""
+
+    def _execute_query(self):
+        connection = connections[self.using]
+        if connection.vendor != "postgresql":
+            return super()._execute_query()
+        params = tuple(connection.ops.adapt_unknown_value(value) for value in self.params)
+        self.cursor = connection.cursor()
+        _execute_with_generic_plan(connection, self.cursor, self.sql, params)
+
+    def clone(self, using):
+        return _GenericPlanRawQuery(self.sql, using, params=self.params)
 
 
 class PreparedList:
