@@ -148,17 +148,12 @@ class PreparedQuery:
                 cursor.execute(sql, params)
             names = [column[0] for column in cursor.description]
             found = cursor.fetchall()
-        fields = {field.column: field for field in model._meta.concrete_fields}
-        dates = [isinstance(fields.get(name), models.DateTimeField) for name in names]
-        return [
-            SimpleNamespace(
-                **{
-                    name: as_datetime(value) if is_date else value
-                    for name, value, is_date in zip(names, row, dates, strict=True)
-                }
-            )
-            for row in found
-        ]
+        dates = _datetime_columns(model, tuple(names))
+        rows = [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in found]
+        for row in rows:
+            for name in dates:
+                setattr(row, name, as_datetime(getattr(row, name)))
+        return rows
 
     def count(self, using=None, **values) -> int:
         """How many rows the query has."""
@@ -173,6 +168,12 @@ class PreparedQuery:
             else:
                 cursor.execute(counted, params)
             return cursor.fetchone()[0]
+
+
+@lru_cache(maxsize=64)
+def _datetime_columns(model, names: tuple) -> list[str]:
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    return [name for name in names if isinstance(fields.get(name), models.DateTimeField)]
 
 
 def _execute_with_generic_plan(connection, cursor, sql, params) -> None:

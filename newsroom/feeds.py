@@ -32,7 +32,13 @@ from newsroom.middleware import (
     seconds_until_next_publication,
 )
 from newsroom.models import PressRelease, Topic
-from newsroom.parts import KeptParts, feed_rows, public_state, with_kept_parts
+from newsroom.parts import (
+    KeptParts,
+    feed_rows,
+    public_state,
+    read_state_with_feed_rows,
+    with_kept_parts,
+)
 from organisations.models import Organisation
 from people.models import Person
 
@@ -105,6 +111,7 @@ class ReleaseFeed(Feed):
 
     def get_object(self, request, scope=None, slug=None, **kwargs):
         # First: kept entries are filed under what was read before them (newsroom.parts).
+        self.request = request
         self.kept_parts = KeptParts(request)
         self.obj = scope_object(scope, slug)
         return self.obj
@@ -144,7 +151,7 @@ class ReleaseFeed(Feed):
         if obj is None:
             # The newsroom's own feeds, the most read: one prepared query for the entries as
             # kept, with only the dates the feed itself needs besides.
-            kept = list(feed_rows(state, self.feed_type.part_name, FEED_LENGTH))
+            kept = list(feed_rows(self.request, state, self.feed_type.part_name, FEED_LENGTH))
             if all(self.feed_type.is_kept(release) for release in kept):
                 return kept
         releases = releases_in_scope(obj).for_feed_entries()
@@ -159,8 +166,10 @@ class ReleaseFeed(Feed):
         kwargs = {"kept_parts": self.kept_parts, "hub_url": hub_url()}
         if self.all_kept and self.entries:
             kwargs["kept_releases"] = self.entries
-            # As Django dates a feed: its newest entry's date (item_updateddate).
-            kwargs["kept_latest"] = max(self.item_updateddate(item) for item in self.entries)
+            # As Django dates a feed: its newest entry's date (item_updateddate), put in local
+            # time once rather than for each entry.
+            newest = max(max(item.publish_at, item.updated_at) for item in self.entries)
+            kwargs["kept_latest"] = timezone.localtime(newest)
         return kwargs
 
     def item_title(self, item):
@@ -222,10 +231,17 @@ class ReleaseFeed(Feed):
         }
 
 
+def _state(request, format_name, scope):
+    if scope is None:
+        # The newsroom's own feeds, the most read: the state and the entries in one query.
+        read_state_with_feed_rows(request, FORMATS[format_name].part_name, FEED_LENGTH)
+    return public_state(request)
+
+
 def _etag(request, format_name, scope=None, slug=None):
     # Any change to public content, or a release going public, makes a new one: a reader
     # that asks with the old one gets the new feed, and otherwise 304 without a query more.
-    state = public_state(request)
+    state = _state(request, format_name, scope)
     fingerprint = (format_name, get_language(), scope, slug, settings.SITE_URL)
     fingerprint += (settings.WEBSUB_HUB_URL,)
     fingerprint += (state.version, state.last_publication_at)
@@ -233,6 +249,7 @@ def _etag(request, format_name, scope=None, slug=None):
 
 
 def _last_modified(request, format_name, scope=None, slug=None):
+    _state(request, format_name, scope)  # asked first (django.views.decorators.http)
     changed = last_modified(request)  # None within the second of a change: ETag alone then
     return datetime.datetime.fromtimestamp(changed, datetime.UTC) if changed else None
 

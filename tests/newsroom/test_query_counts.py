@@ -92,3 +92,14 @@ def test_pages_written_live_keep_a_constant_count_too(client):
     small = {name: count_queries(client, url) for name, url in build(3, frozen=False).items()}
     large = {name: count_queries(client, url) for name, url in build(30, frozen=False).items()}
     assert small == large
+
+
+def test_the_newsrooms_own_feeds_take_one_query_once_their_entries_are_kept(client, settings):
+    # The public state and the kept entries come in one statement (newsroom.parts); counted
+    # without the page cache, as the feed is served uncached.
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("newsroom.cache.")]
+    build(5)
+    for format_name in ("rss", "atom", "json"):
+        url = reverse("newsroom:feed", args=[format_name])
+        client.get(url)  # renders and keeps the entries
+        assert count_queries(client, url) == 1, format_name
