@@ -82,6 +82,39 @@ class WebSubHub:
         return self.feed.get("hub_url")
 
 
+# Where a feed's frame (newsroom.feeds) takes its entries; text in a feed is escaped, so no
+# title or name can hold it.
+ENTRIES_MARKER = "<!--newsroom:entries-->"
+
+
+class FramedFeed:
+    """A feed written as its generator writes it, from its kept frame (the XML before and
+    after its entries, written by the generator with ENTRIES_MARKER as its only entry) and its
+    kept entries: the same bytes without building the generator for every request."""
+
+    def __init__(self, content_type: str, latest, frame: tuple[str, str], entries: list[str]):
+        self.content_type, self.latest, self.frame, self.entries = (
+            content_type,
+            latest,
+            frame,
+            entries,
+        )
+
+    def latest_post_date(self):
+        return self.latest
+
+    def write(self, outfile, encoding):
+        head, tail = self.frame
+        outfile.write("".join([head, *self.entries, tail]).encode(encoding))
+
+    @staticmethod
+    def frame_of(generator) -> tuple[str, str]:
+        written = io.BytesIO()
+        generator.write(written, "utf-8")
+        head, tail = written.getvalue().decode("utf-8").split(ENTRIES_MARKER)
+        return head, tail
+
+
 class KeptXmlEntriesMixin(WebSubHub, XmlSafeText, KeptEntries):
     entry_element = None  # "item" in RSS, "entry" in Atom
 
@@ -106,6 +139,8 @@ class KeptXmlEntriesMixin(WebSubHub, XmlSafeText, KeptEntries):
                 handler.ignorableWhitespace(xml)  # written as it is: already XML
         for xml in self.kept_entries():
             handler.ignorableWhitespace(xml)
+        if self.feed.get("entries_marker"):
+            handler.ignorableWhitespace(ENTRIES_MARKER)
 
     def entry_xml(self, item) -> str:
         buffer = io.StringIO()

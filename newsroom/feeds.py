@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from common.urls import absolute_url, reverse_kept
-from newsroom.feedformats import AtomWithContent, JsonFeed, RssWithContent
+from newsroom.feedformats import AtomWithContent, FramedFeed, JsonFeed, RssWithContent
 from newsroom.managers import (
     prefetch_corrections,
     prefetch_feed_parts,
@@ -35,8 +35,10 @@ from newsroom.models import PressRelease, Topic
 from newsroom.parts import (
     KeptParts,
     feed_rows,
+    kept_in_process,
     public_state,
     read_state_with_feed_rows,
+    render_build,
     with_kept_parts,
 )
 from organisations.models import Organisation
@@ -135,12 +137,41 @@ class ReleaseFeed(Feed):
     def feed_url(self, obj):
         return absolute_url(feed_url(self.format_name, obj))
 
+    writing_frame = False
+
     def get_feed(self, obj, request):
         self.entries = self.fetch_entries(obj)
         # Every entry kept (the usual case): written straight from the kept parts, without
         # Django's per-entry work on values that only a written entry would need.
         self.all_kept = all(self.feed_type.is_kept(release) for release in self.entries)
+        if obj is None and self.all_kept and self.entries and self.feed_type is not JsonFeed:
+            return self.framed_feed(obj, request)
         return super().get_feed(obj, request)
+
+    def framed_feed(self, obj, request):
+        """The newsroom's own RSS and Atom feeds with every entry kept: the entries joined
+        into the feed's frame, kept in this process while the public state, the feed's date
+        and what the frame prints stay the same (a third of the feed's time was Django's
+        generator writing the same frame again)."""
+        latest = self.kept_latest()
+
+        def write_frame():
+            self.writing_frame = True
+            try:
+                return FramedFeed.frame_of(super(ReleaseFeed, self).get_feed(obj, request))
+            finally:
+                self.writing_frame = False
+
+        key = ("feed-frame", self.format_name, get_language(), render_build(), hub_url(), latest)
+        frame = kept_in_process(self.kept_parts.state, key, write_frame)
+        entries = [getattr(release, f"kept_{self.feed_type.part_name}") for release in self.entries]
+        return FramedFeed(self.feed_type.content_type, latest, frame, entries)
+
+    def kept_latest(self):
+        # As Django dates a feed: its newest entry's date (item_updateddate), put in local time
+        # once rather than for each entry.
+        newest = max(max(item.publish_at, item.updated_at) for item in self.entries)
+        return timezone.localtime(newest)
 
     def items(self, obj):
         return [] if self.all_kept else self.entries
@@ -164,12 +195,10 @@ class ReleaseFeed(Feed):
 
     def feed_extra_kwargs(self, obj):
         kwargs = {"kept_parts": self.kept_parts, "hub_url": hub_url()}
-        if self.all_kept and self.entries:
-            kwargs["kept_releases"] = self.entries
-            # As Django dates a feed: its newest entry's date (item_updateddate), put in local
-            # time once rather than for each entry.
-            newest = max(max(item.publish_at, item.updated_at) for item in self.entries)
-            kwargs["kept_latest"] = timezone.localtime(newest)
+        if self.writing_frame:  # the entries' place marked, for FramedFeed
+            kwargs.update(entries_marker=True, kept_latest=self.kept_latest())
+        elif self.all_kept and self.entries:
+            kwargs.update(kept_releases=self.entries, kept_latest=self.kept_latest())
         return kwargs
 
     def item_title(self, item):

@@ -355,3 +355,24 @@ def test_a_second_change_in_the_same_second_is_never_answered_not_modified(
     seed_release.save()
     again = client.get(url, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200 and "Anden ændring i samme sekund" in again.content.decode()
+
+
+@pytest.mark.parametrize("format_name", ["rss", "atom"])
+def test_a_feed_from_its_kept_frame_follows_what_the_frame_prints(
+    settings, seed_release, format_name
+):
+    """The newsroom's own feeds, every entry kept, are written into a frame kept in the process
+    (newsroom.feeds.framed_feed): a new site name or hub is in the next response, as it is
+    when the feed is written whole."""
+    from django.test import Client
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("newsroom.cache.")]
+    url = reverse("newsroom:feed", args=[format_name])
+    written, framed = Client().get(url).content, Client().get(url).content
+    assert framed == written  # the first wrote its entries, the second used the frame
+    settings.SITE_NAME = "Ny presseside"
+    settings.WEBSUB_HUB_URL = "https://hub.example.org/"
+    feed = feedparser.parse(Client().get(url).content)
+    assert feed.feed.title.startswith("Ny presseside")
+    assert "https://hub.example.org/" in [link.href for link in feed.feed.links]
+    assert [entry.title for entry in feed.entries] == [seed_release.title]
