@@ -42,7 +42,11 @@ def canonical_query(request) -> str:
     query = request.META.get("QUERY_STRING", "")
     if not query:
         return ""
-    read = parameters_read_at(request.path)
+    match = getattr(request, "resolver_match", None)
+    if match is not None:  # the page's own view, resolved already: no second resolve()
+        read = _READ_BY_URL_NAME.get(match.view_name, frozenset())
+    else:  # before the view is known (the page cache's key)
+        read = parameters_read_at(request.path)
     pairs = parse_qsl(query, keep_blank_values=True)
     kept = [(name, value) for name, value in pairs if name in read]
     kept.sort(key=lambda pair: pair[0])  # stable: repeated names keep their order
