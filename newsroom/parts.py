@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, connections, router, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
@@ -255,6 +255,25 @@ _index_before_query = PreparedQuery(_index_rows_before, generic_plan=True)
 INDEX_ANCHOR_EVERY = 10
 
 
+def _as_release(row):
+    """A plain row of the index's query as the release it is (the fields it has, the rest
+    deferred), with its kept parts: what a card needs to be written."""
+    from newsroom.models import PressRelease
+
+    columns = {field.column: field.attname for field in PressRelease._meta.concrete_fields}
+    values = vars(row)
+    fields = [name for name in values if name in columns]
+    release = PressRelease.from_db(
+        router.db_for_read(PressRelease),
+        [columns[name] for name in fields],
+        [values[name] for name in fields],
+    )
+    for name, value in values.items():
+        if name not in columns:
+            setattr(release, name, value)
+    return release
+
+
 class IndexRows(PreparedList):
     """Page 5,000 of the index costs what page 1 does: a page past the first
     starts from the nearest kept key (keyset) instead of an OFFSET that would build every
@@ -268,19 +287,28 @@ class IndexRows(PreparedList):
         start = rows.start or 0
         block = start // INDEX_ANCHOR_EVERY
         if block == 0:
-            return super().__getitem__(rows)
+            return self.shown(self.query, limit=rows.stop - start, offset=start)
         anchors = self.anchors()
         if block > len(anchors):
             return []
         before_at, before_id = anchors[block - 1]
-        found = _index_before_query.raw(
+        return self.shown(
+            _index_before_query,
             limit=rows.stop - start,
             offset=start - block * INDEX_ANCHOR_EVERY,
             before_at=before_at,
             before_id=before_id,
-            **self.values,
         )
-        return list(found)
+
+    def shown(self, query, **values) -> list:
+        """A page of cards as plain rows while each card it shows is kept (the first card's
+        photo loads at once, the others' lazily: CARD_PARTS); as releases, to write a card,
+        after a change."""
+        rows = query.rows(**values, **self.values)
+        names = [f"kept_{CARD_PARTS[0]}"] + [f"kept_{CARD_PARTS[1]}"] * (len(rows) - 1)
+        if all(getattr(row, name) is not None for row, name in zip(rows, names, strict=False)):
+            return rows
+        return [_as_release(row) for row in rows]
 
     def anchors(self) -> list:
         """The key (publish time, id) of every INDEX_ANCHOR_EVERY-th row, read in one narrow
