@@ -339,11 +339,9 @@ class IndexRows(PreparedList):
 def _feed_rows_with_state(now, language, *, part):
     # The public state (as _version_with_publications reads it) on every row, and each kept
     # entry filed under that version: one statement, so one snapshot, for both.
-    from newsroom.models import PressRelease
-
-    releases = PressRelease.objects.published(now).one_per_story(language, now)
-    releases = releases.only("publish_at", "updated_at")
-    releases = with_kept_parts(releases, [part], None, now=now, language=language)
+    releases = with_kept_parts(
+        _feed_releases(now, language), [part], None, now=now, language=language
+    )
     return with_public_state(releases, now)
 
 
@@ -396,14 +394,17 @@ def read_state_with_feed_rows(request, part: str, limit: int) -> None:
         request._feed_rows = (part, rows)
 
 
-def _feed_rows(now, version, language, *, part):
+def _feed_releases(now, language):
     from newsroom.models import PressRelease
 
     releases = PressRelease.objects.published(now).one_per_story(language, now)
     # What a feed whose every entry is kept needs of each: its dates (the feed's own date).
-    releases = releases.only("publish_at", "updated_at")
+    return releases.only("publish_at", "updated_at")
+
+
+def _feed_rows(now, version, language, *, part):
     state = PublicState(version, now, None, None)
-    return with_kept_parts(releases, [part], state, now=now, language=language)
+    return with_kept_parts(_feed_releases(now, language), [part], state, now=now, language=language)
 
 
 # One for each format's entries (its part's name is in the SQL, not among its values).
